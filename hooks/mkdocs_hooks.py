@@ -1,0 +1,42 @@
+"""MkDocs hooks: make the lab importable, keep TensorFlow quiet, and name the page
+whose snippet failed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")  # as fast here, and a fixed reduction order
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+
+_SNIPPETS = str(Path(__file__).resolve().parents[1] / "snippets")
+_current_page = {"path": "?"}
+
+
+class _NamePage(logging.Filter):
+    """Prefix markdown-exec's failure warnings with the page they come from."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if "markdown_exec" in record.name and message.startswith("Execution of"):
+            first, _, rest = message.partition("\n")
+            record.msg = f"docs/{_current_page['path']}: {first}\n{rest}"
+        return True
+
+
+def on_config(config, **kwargs):
+    if _SNIPPETS not in sys.path:
+        sys.path.insert(0, _SNIPPETS)
+    for handler in logging.getLogger("mkdocs").handlers:
+        if not any(isinstance(f, _NamePage) for f in handler.filters):
+            handler.addFilter(_NamePage())
+    return config
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    _current_page["path"] = page.file.src_uri
+    return markdown

@@ -1,0 +1,142 @@
+"""A content-addressed result cache on disk, outside ``docs/``.
+
+An entry's key is the SHA-256 of everything that could change its numbers: the run's
+spec, a fingerprint of the model builder's code, the lab's own source, and the library
+versions. Entries are written atomically (temporary file, then rename), so a killed
+build never leaves a partial entry. An entry that cannot be read is reported in one
+line and trained again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import sklearn
+import tensorflow as tf
+
+from . import config
+
+FORMAT = 1
+_LAB_DIR = Path(__file__).resolve().parent
+_PRIMITIVES = (int, float, str, bool, type(None))
+
+
+def lab_digest() -> str:
+    """SHA-256 over the lab's own ``.py`` files."""
+    h = hashlib.sha256()
+    for path in sorted(_LAB_DIR.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    return {
+        "python": "{}.{}".format(*sys.version_info[:2]),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "format": str(FORMAT),
+    }
+
+
+def _code_digest(code: types.CodeType, h: Any) -> None:
+    """Hash what a code object does, not where it sits: no file name, no line numbers."""
+    h.update(code.co_code)
+    h.update(code.co_exceptiontable)
+    for names in (code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars):
+        h.update(repr(names).encode())
+    h.update(repr((code.co_argcount, code.co_kwonlyargcount, code.co_flags)).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _code_digest(const, h)
+        elif isinstance(const, frozenset):  # set literals: order varies between processes
+            h.update(repr(sorted(map(repr, const))).encode())
+        else:
+            h.update(repr(const).encode())
+
+
+def _global_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+def fingerprint(func: Callable[..., Any], _seen: set[int] | None = None) -> str:
+    """A digest of a builder function: its code, defaults, and the constants and helper
+    functions it reads from its module. Comments and blank lines do not change it."""
+    seen = _seen if _seen is not None else set()
+    seen.add(id(func))
+    h = hashlib.sha256()
+    _code_digest(func.__code__, h)
+    h.update(repr((func.__defaults__, func.__kwdefaults__)).encode())
+    for name in sorted(_global_names(func.__code__)):
+        value = func.__globals__.get(name)
+        if isinstance(value, _PRIMITIVES) or (
+            isinstance(value, tuple) and all(isinstance(v, _PRIMITIVES) for v in value)
+        ):
+            h.update(f"{name}={value!r}".encode())
+        elif isinstance(value, types.FunctionType) and value.__module__ == func.__module__:
+            if id(value) not in seen:
+                h.update(f"{name}:{fingerprint(value, seen)}".encode())
+    return h.hexdigest()
+
+
+def key(material: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of ``material``."""
+    blob = json.dumps(material, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"reglab: warning: {message}\n")
+
+
+def load(digest: str) -> dict[str, Any] | None:
+    """The cached result for ``digest``, or None (a bad entry is reported and removed)."""
+    if not config.cache_enabled():
+        return None
+    path = config.cache_dir() / f"{digest}.json"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        entry = json.loads(raw)
+        if entry.get("key") != digest or entry.get("format") != FORMAT:
+            raise ValueError("written by another version of the lab")
+        return entry["result"]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        _warn(f"cache entry {path.name} is unusable ({exc.__class__.__name__}: {exc}); retraining")
+        path.unlink(missing_ok=True)
+        return None
+
+
+def store(digest: str, material: dict[str, Any], result: dict[str, Any]) -> None:
+    """Write an entry atomically; with the cache disabled, do nothing."""
+    if not config.cache_enabled():
+        return
+    directory = config.cache_dir()
+    entry = {"key": digest, "format": FORMAT, "material": material, "result": result}
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{digest[:12]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(entry, handle, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, directory / f"{digest}.json")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,55 @@
+"""Settings read from the environment, validated once, with one-line errors.
+
+- ``REGLAB_CACHE_DIR``: where results are cached (default: ``.cache/reglab`` in the
+  checkout, or ``~/.cache/reglab`` outside one).
+- ``REGLAB_NO_CACHE=1``: train everything afresh and write nothing.
+- ``REGLAB_QUIET=1``: no progress lines on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(ValueError):
+    """A bad setting. Its message is one line that says what to change."""
+
+
+def _flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ConfigError(f"{name}={value!r} is not a switch; use 1 or 0")
+
+
+def cache_enabled() -> bool:
+    """False when ``REGLAB_NO_CACHE`` is set."""
+    return not _flag("REGLAB_NO_CACHE")
+
+
+def quiet() -> bool:
+    """True when ``REGLAB_QUIET`` is set."""
+    return _flag("REGLAB_QUIET")
+
+
+def cache_dir() -> Path:
+    """The result cache directory, created if needed and checked to be writable."""
+    configured = os.environ.get("REGLAB_CACHE_DIR")
+    if configured:
+        path = Path(configured).expanduser()
+    elif (_CHECKOUT / "mkdocs.yml").exists():
+        path = _CHECKOUT / ".cache" / "reglab"
+    else:
+        path = Path.home() / ".cache" / "reglab"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cache directory {path} cannot be created ({exc.strerror}); set REGLAB_CACHE_DIR") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"cache directory {path} is not writable; set REGLAB_CACHE_DIR to a writable directory")
+    return path

@@ -1,0 +1,136 @@
+"""A lean training loop that gives what ``model.fit`` gives, several times faster.
+
+For small models TensorFlow on a CPU spends most of its time on per-step overhead
+(callbacks, iterators, Python). Here each epoch is one compiled call: batches are
+gathered from tensors that already live in TensorFlow, and every step is Keras's own
+``model.train_step``. Validation is Keras's own ``model.test_step`` on the whole
+validation split at once, in inference mode, as ``fit`` reports it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from .data import Split  # noqa: E402
+
+tf.config.experimental.enable_op_determinism()
+
+METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
+
+
+@dataclass(frozen=True)
+class EarlyStop:
+    """Keras ``EarlyStopping`` semantics on ``val_loss``; ``restore`` is ``restore_best_weights``."""
+
+    patience: int = 10
+    min_delta: float = 0.0
+    restore: bool = True
+
+
+@dataclass
+class RunResult:
+    """One trained replicate: per-epoch history, test metrics, timing."""
+
+    history: dict[str, list[float]]
+    test: dict[str, float]
+    epochs_run: int
+    best_epoch: int  # 1-based epoch with the lowest validation loss
+    seconds_per_epoch: float  # median over epochs after the first (which includes tracing)
+    seconds_total: float
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return self.__dict__.copy()
+
+    @classmethod
+    def from_json(cls, payload: dict) -> RunResult:
+        return cls(**payload)
+
+
+def _metric_values(model: keras.Model) -> dict[str, float]:
+    values = {k: float(v) for k, v in model.get_metrics_result().items()}
+    if "compile_metrics" in values:  # pragma: no cover - Keras version differences
+        values.pop("compile_metrics")
+    return values
+
+
+def train(
+    model: keras.Model,
+    split: Split,
+    *,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    early_stop: EarlyStop | None = None,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
+) -> RunResult:
+    """Train a compiled model like ``model.fit(x, y, validation_data=val, shuffle=True)``."""
+    x = tf.constant(split.x_train)
+    y = tf.constant(split.y_train)
+    n = int(x.shape[0])
+    steps = math.ceil(n / batch_size)
+    model.optimizer.build(model.trainable_variables)
+    model._symbolic_build(data_batch=(x[:batch_size], y[:batch_size]))
+
+    @tf.function(reduce_retracing=True)
+    def train_epoch(perm: tf.Tensor) -> None:
+        for i in tf.range(steps):
+            idx = perm[i * batch_size : tf.minimum((i + 1) * batch_size, n)]
+            model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
+
+    x_val, y_val = tf.constant(split.x_val), tf.constant(split.y_val)
+
+    @tf.function
+    def evaluate(xe: tf.Tensor, ye: tf.Tensor) -> None:
+        model.test_step((xe, ye))
+
+    rng = np.random.default_rng([seed, 11])
+    history: dict[str, list[float]] = {k: [] for k in METRICS}
+    times: list[float] = []
+    best_loss, best_epoch, best_weights, wait = math.inf, 0, None, 0
+    start = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        model.reset_metrics()
+        train_epoch(tf.constant(rng.permutation(n).astype("int32")))
+        logs = _metric_values(model)
+        model.reset_metrics()
+        evaluate(x_val, y_val)
+        logs.update({f"val_{k}": v for k, v in _metric_values(model).items()})
+        times.append(time.perf_counter() - t0)
+        for k in METRICS:
+            history[k].append(logs[k])
+        if on_epoch:
+            on_epoch(epoch, logs)
+        if logs["val_loss"] < best_loss - (early_stop.min_delta if early_stop else 0.0):
+            best_loss, best_epoch, wait = logs["val_loss"], epoch, 0
+            if early_stop and early_stop.restore:
+                best_weights = model.get_weights()
+        else:
+            wait += 1
+            if early_stop and wait >= early_stop.patience:
+                break
+    if best_weights is not None:
+        model.set_weights(best_weights)
+    model.reset_metrics()
+    evaluate(tf.constant(split.x_test), tf.constant(split.y_test))
+    test = _metric_values(model)
+    steady = times[1:] or times
+    return RunResult(
+        history=history,
+        test=test,
+        epochs_run=len(times),
+        best_epoch=best_epoch,
+        seconds_per_epoch=float(np.median(steady)),
+        seconds_total=time.perf_counter() - start,
+    )

@@ -1,0 +1,158 @@
+"""Run a paired, multi-seed comparison: every arm sees the same split and the same
+initial seed in each replicate; results come from the cache when nothing changed."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from . import cache, config
+from .data import DataSpec, load
+from .engine import EarlyStop, RunResult, train
+from .stats import MeanCI, mean_ci, paired_diff
+
+REGISTRY: list[Results] = []  # every experiment run in this process, in order
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One arm: keyword arguments for the builder, and optional early stopping."""
+
+    params: Mapping[str, Any] = field(default_factory=dict)
+    early_stop: EarlyStop | None = None
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise config.ConfigError(f"{name}={value!r} must be a positive integer")
+    return int(value)
+
+
+def _progress(message: str) -> None:
+    if not config.quiet():
+        sys.stderr.write(f"reglab: {message}\n")
+        sys.stderr.flush()
+
+
+@dataclass
+class Results:
+    """All runs of one experiment, by arm, in seed order."""
+
+    name: str
+    runs: dict[str, list[RunResult]]
+    seeds: list[int]
+    cached: int  # how many runs came from the cache
+
+    @property
+    def arms(self) -> list[str]:
+        return list(self.runs)
+
+    def test(self, metric: str, arm: str) -> np.ndarray:
+        """Test-split ``metric`` per seed, evaluated once after training."""
+        return np.array([r.test[metric] for r in self.runs[arm]])
+
+    def curves(self, metric: str, arm: str) -> np.ndarray:
+        """Per-epoch ``metric`` as (seeds, epochs); NaN after an early stop."""
+        runs = self.runs[arm]
+        width = max(len(r.history[metric]) for r in runs)
+        out = np.full((len(runs), width), np.nan)
+        for i, r in enumerate(runs):
+            out[i, : len(r.history[metric])] = r.history[metric]
+        return out
+
+    def final(self, metric: str, arm: str) -> np.ndarray:
+        """``metric`` at the last epoch trained, per seed."""
+        return np.array([r.history[metric][-1] for r in self.runs[arm]])
+
+    def best_epoch(self, arm: str) -> np.ndarray:
+        return np.array([r.best_epoch for r in self.runs[arm]])
+
+    def seconds_per_epoch(self, arm: str) -> np.ndarray:
+        return np.array([r.seconds_per_epoch for r in self.runs[arm]])
+
+    def ci(self, values: np.ndarray) -> MeanCI:
+        return mean_ci(values)
+
+    def diff(self, metric: str, baseline: str, treatment: str) -> MeanCI:
+        """Paired test-split difference ``treatment - baseline`` with its 95% CI."""
+        return paired_diff(self.test(metric, baseline), self.test(metric, treatment))
+
+    @property
+    def compute_seconds(self) -> float:
+        """Training time of all runs, as measured when they were trained."""
+        return float(sum(r.seconds_total for runs in self.runs.values() for r in runs))
+
+
+def run(
+    name: str,
+    build: Callable[..., keras.Model],
+    arms: Mapping[str, Mapping[str, Any] | Arm],
+    *,
+    data: DataSpec,
+    seeds: int = 5,
+    epochs: int = 100,
+    batch_size: int = 32,
+) -> Results:
+    """Train ``build(**params)`` for every arm and seed ``0..seeds-1``; return all histories.
+
+    Replicate ``s`` uses split ``s`` and ``keras.utils.set_random_seed(s)`` in every arm, so
+    arms differ only in what the arm changes. The test split is evaluated once, at the end.
+    """
+    seeds = _positive_int("seeds", seeds)
+    epochs = _positive_int("epochs", epochs)
+    batch_size = _positive_int("batch_size", batch_size)
+    if not isinstance(data, DataSpec):
+        raise config.ConfigError(f"data must be a reglab.DataSpec, got {type(data).__name__}")
+    if not arms:
+        raise config.ConfigError(f"experiment {name!r} has no arms")
+    arms = {k: v if isinstance(v, Arm) else Arm(dict(v)) for k, v in arms.items()}
+    common = {
+        "build": cache.fingerprint(build),
+        "lab": cache.lab_digest(),
+        "versions": cache.versions(),
+        "data": data.as_dict(),
+        "epochs": epochs,
+        "batch_size": batch_size,
+    }
+    runs: dict[str, list[RunResult]] = {arm: [] for arm in arms}
+    cached = 0
+    for seed in range(seeds):
+        split = None
+        for arm_name, arm in arms.items():
+            material = {
+                **common,
+                "params": dict(arm.params),
+                "early_stop": asdict(arm.early_stop) if arm.early_stop else None,
+                "seed": seed,
+            }
+            digest = cache.key(material)
+            hit = cache.load(digest)
+            if hit is not None:
+                runs[arm_name].append(RunResult.from_json(hit))
+                cached += 1
+                continue
+            split = split or load(data, seed)
+            keras.utils.set_random_seed(seed)
+            model = build(**arm.params)
+            t0 = time.perf_counter()
+            result = train(
+                model, split, epochs=epochs, batch_size=batch_size, seed=seed, early_stop=arm.early_stop
+            )
+            keras.backend.clear_session()
+            _progress(
+                f"{name} · {arm_name} · seed {seed + 1}/{seeds} · "
+                f"{result.epochs_run} epochs · {time.perf_counter() - t0:.1f} s"
+            )
+            cache.store(digest, material, result.to_json())
+            runs[arm_name].append(result)
+    if cached:
+        _progress(f"{name} · {cached} of {seeds * len(arms)} runs from the cache")
+    results = Results(name=name, runs=runs, seeds=list(range(seeds)), cached=cached)
+    REGISTRY[:] = [r for r in REGISTRY if r.name != name] + [results]
+    return results

@@ -1,0 +1,120 @@
+"""Figures as inline SVG: legible in light and dark palettes, described by their data,
+and byte-identical from run to run.
+
+Axes and text are drawn in ``currentColor``, so they take the page's text colour;
+data colours come from the Okabe-Ito palette, chosen to read on white and on slate.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from html import escape
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from .experiment import Results  # noqa: E402
+from .stats import band, mean_ci  # noqa: E402
+
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442")
+INK = "#000000"  # replaced by currentColor in the SVG
+STYLE = {
+    "svg.hashsalt": "reglab",
+    "svg.fonttype": "none",
+    "font.size": 10,
+    "font.family": "sans-serif",
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.facecolor": "none",
+    "figure.facecolor": "none",
+    "savefig.transparent": True,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#888888",
+    "grid.alpha": 0.25,
+    "legend.frameon": False,
+    "path.simplify": True,
+}
+
+
+def new(ncols: int = 1, width: float = 7.0, height: float = 3.4) -> tuple[Figure, np.ndarray]:
+    """A figure in the site's style; returns (fig, axes as a flat array)."""
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, ncols, figsize=(width, height), squeeze=False, layout="constrained")
+    return fig, axes.ravel()
+
+
+def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
+    """Serialise ``fig`` as an accessible inline ``<figure>``; ``alt`` becomes its label."""
+    buffer = io.StringIO()
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
+    svg = svg.replace(INK, "currentColor")
+    svg = re.sub(r"font-family:\s*([^;\"']+)", r"font-family: \1, sans-serif", svg)
+    svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)  # scale to the column
+    label = escape(alt, quote=True)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="reglab-figure" ', 1)
+    svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
+    svg = "\n".join(line for line in svg.splitlines() if line.strip())
+    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="reglab">\n{svg}\n{figcaption}</figure>\n'
+
+
+def _describe(results: Results, metric: str, values: dict[str, np.ndarray], digits: int = 3) -> str:
+    parts = [f"{arm} {mean_ci(v).fmt(digits)}" for arm, v in values.items()]
+    return f"{metric}, mean ± 95% CI over {len(results.seeds)} seeds: " + "; ".join(parts)
+
+
+def loss_curves(results: Results, title: str, arms: Sequence[str] | None = None) -> str:
+    """Training (dashed) and validation (solid) loss per epoch, mean with 95% CI bands."""
+    arms = list(arms or results.arms)
+    fig, (ax,) = new()
+    for colour, arm in zip(PALETTE, arms):
+        for metric, style, label in (("loss", "--", "train"), ("val_loss", "-", "validation")):
+            mean, low, high = band(results.curves(metric, arm))
+            epochs = np.arange(1, len(mean) + 1)
+            ax.plot(epochs, mean, style, color=colour, lw=1.6, label=f"{arm}, {label}")
+            ax.fill_between(epochs, low, high, color=colour, alpha=0.2, lw=0)
+    ax.set(xlabel="epoch", ylabel="loss (cross-entropy)", title=title)
+    ax.legend(fontsize=8, ncols=2)
+    final = {arm: results.final("val_loss", arm) for arm in arms}
+    alt = f"{title}. Line chart of training and validation loss per epoch. Final validation " + _describe(
+        results, "loss", final
+    )
+    return to_svg(fig, alt)
+
+
+def test_scores(results: Results, title: str, arms: Sequence[str] | None = None) -> str:
+    """Test accuracy and test loss per arm: mean and 95% CI, with each seed as a dot."""
+    arms = list(arms or results.arms)
+    fig, axes = new(ncols=2, height=0.55 * len(arms) + 1.3)
+    for ax, metric in zip(axes, ("accuracy", "loss")):
+        for row, (colour, arm) in enumerate(zip(PALETTE, arms)):
+            values = results.test(metric, arm)
+            ci = mean_ci(values)
+            ax.errorbar(ci.mean, row, xerr=ci.half_width, fmt="o", color=colour, capsize=4, ms=7)
+            ax.plot(values, np.full(len(values), row + 0.22), ".", color=colour, alpha=0.6, ms=4)
+        ax.set(yticks=range(len(arms)), xlabel=f"test {metric}", ylim=(-0.6, len(arms) - 0.4))
+        ax.set_yticklabels(arms if metric == "accuracy" else [])
+        ax.invert_yaxis()
+    fig.suptitle(title, fontsize=10)
+    alt = (
+        f"{title}. Test accuracy, "
+        + _describe(results, "accuracy", {a: results.test("accuracy", a) for a in arms})
+        + ". Test "
+        + _describe(results, "loss", {a: results.test("loss", a) for a in arms})
+    )
+    return to_svg(fig, alt)

@@ -1,0 +1,65 @@
+"""Means with Student-t 95% confidence intervals, for single arms and paired differences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class MeanCI:
+    """A mean over ``n`` seeds and its confidence interval ``[low, high]``."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2
+
+    @property
+    def excludes_zero(self) -> bool:
+        """True when the whole interval lies on one side of zero."""
+        return self.low > 0 or self.high < 0
+
+    def fmt(self, digits: int = 3, scale: float = 1.0) -> str:
+        """``'0.812 ± 0.014'``; ``scale=100`` shows fractions as percentage points."""
+        return f"{self.mean * scale:.{digits}f} ± {self.half_width * scale:.{digits}f}"
+
+    def __str__(self) -> str:
+        return self.fmt()
+
+
+def mean_ci(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -> MeanCI:
+    """Mean of ``values`` with a two-sided Student-t interval (``scipy.stats.t``)."""
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 1 or len(x) < 2:
+        raise ValueError(f"need at least two values for a confidence interval, got {x.shape}")
+    mean = float(x.mean())
+    sem = float(stats.sem(x))
+    if sem == 0.0:
+        return MeanCI(mean, mean, mean, len(x))
+    low, high = stats.t.interval(confidence, df=len(x) - 1, loc=mean, scale=sem)
+    return MeanCI(mean, float(low), float(high), len(x))
+
+
+def paired_diff(baseline: Sequence[float], treatment: Sequence[float], confidence: float = 0.95) -> MeanCI:
+    """Mean and CI of ``treatment - baseline``, replicate by replicate."""
+    a, b = np.asarray(baseline, dtype=float), np.asarray(treatment, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"paired arms need the same replicates, got {a.shape} and {b.shape}")
+    return mean_ci(b - a, confidence)
+
+
+def band(curves: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-column mean and Student-t CI of a (seeds, epochs) array; NaNs are ignored."""
+    n = np.sum(~np.isnan(curves), axis=0)
+    mean = np.nanmean(curves, axis=0)
+    sem = stats.sem(curves, axis=0, nan_policy="omit")
+    half = np.where(n > 1, stats.t.ppf((1 + confidence) / 2, np.maximum(n - 1, 1)) * sem, 0.0)
+    return mean, mean - half, mean + half

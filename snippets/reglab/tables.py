@@ -1,0 +1,49 @@
+"""Markdown tables printed by the pages, every cell computed from results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .experiment import Results
+from .stats import mean_ci
+
+
+def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) -> str:
+    """Per arm: test accuracy, test loss and seconds per epoch (mean ± 95% CI); then the
+    paired difference of each arm against ``baseline``."""
+    arms = list(arms or results.arms)
+    n = len(results.seeds)
+    lines = [
+        f"| arm ({n} seeds) | test accuracy | test loss | best epoch (val loss) | s / epoch |",
+        "|---|---|---|---|---|",
+    ]
+    for arm in arms:
+        lines.append(
+            f"| {arm} | {mean_ci(results.test('accuracy', arm)).fmt(3)} "
+            f"| {mean_ci(results.test('loss', arm)).fmt(3)} "
+            f"| {mean_ci(results.best_epoch(arm)).fmt(0)} "
+            f"| {mean_ci(results.seconds_per_epoch(arm)).fmt(4)} |"
+        )
+    for arm in arms:
+        if arm == baseline:
+            continue
+        acc, loss = results.diff("accuracy", baseline, arm), results.diff("loss", baseline, arm)
+        lines.append(
+            f"| **{arm} − {baseline}** (paired) | {acc.fmt(3)} | {loss.fmt(3)} "
+            f"| {mean_ci(results.best_epoch(arm) - results.best_epoch(baseline)).fmt(0)} "
+            f"| {mean_ci(results.seconds_per_epoch(arm) - results.seconds_per_epoch(baseline)).fmt(4)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def verdict(results: Results, baseline: str, treatment: str, setting: str) -> str:
+    """One sentence on the paired test-accuracy difference, worded by its 95% CI."""
+    d = results.diff("accuracy", baseline, treatment)
+    span = f"{d.mean * 100:+.1f} percentage points (95% CI {d.low * 100:+.1f} to {d.high * 100:+.1f}, {d.n} paired seeds)"
+    if not d.excludes_zero:
+        return (
+            f"{setting}: {treatment} against {baseline} changes test accuracy by {span}. "
+            "The interval includes zero, so no difference is detectable at this sample size."
+        )
+    word = "raises" if d.mean > 0 else "lowers"
+    return f"{setting}: {treatment} {word} test accuracy compared with {baseline} by {span}."
