@@ -22,9 +22,9 @@ class _NamePage(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = str(record.msg)
-        if "markdown_exec" in record.name and message.startswith("Execution of"):
+        if "markdown_exec" in record.name and "Execution of" in message and "docs/" not in message:
             first, _, rest = message.partition("\n")
-            record.msg = f"docs/{_current_page['path']}: {first}\n{rest}"
+            record.msg = f"{first} in docs/{_current_page['path']}\n{rest}"
         return True
 
 

@@ -1,5 +1,4 @@
 import keras
-
 from reglab import DataSpec, run
 
 

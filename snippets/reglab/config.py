@@ -49,7 +49,11 @@ def cache_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cache directory {path} cannot be created ({exc.strerror}); set REGLAB_CACHE_DIR") from None
+        raise ConfigError(
+            f"cache directory {path} cannot be created ({exc.strerror}); set REGLAB_CACHE_DIR"
+        ) from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise ConfigError(f"cache directory {path} is not writable; set REGLAB_CACHE_DIR to a writable directory")
+        raise ConfigError(
+            f"cache directory {path} is not writable; set REGLAB_CACHE_DIR to a writable directory"
+        )
     return path

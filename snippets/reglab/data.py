@@ -63,13 +63,23 @@ def _raw(dataset: str) -> tuple[np.ndarray, np.ndarray]:
         x, y = load_digits(return_X_y=True)
         return (x / 16.0).astype("float32"), y.astype("int32")
     x, y = make_classification(
-        n_samples=3000, n_features=100, n_informative=5, n_redundant=0, n_repeated=0,
-        n_classes=2, flip_y=0.0, class_sep=1.0, shuffle=False, random_state=0,
+        n_samples=3000,
+        n_features=100,
+        n_informative=5,
+        n_redundant=0,
+        n_repeated=0,
+        n_classes=2,
+        flip_y=0.0,
+        class_sep=1.0,
+        shuffle=False,
+        random_state=0,
     )
     return x.astype("float32"), y.astype("int32")
 
 
-def _corrupt(y: np.ndarray, fraction: float, n_classes: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _corrupt(
+    y: np.ndarray, fraction: float, n_classes: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Replace ``fraction`` of labels by a different, uniformly drawn class."""
     mask = np.zeros(len(y), dtype=bool)
     mask[rng.choice(len(y), size=round(fraction * len(y)), replace=False)] = True
@@ -85,12 +95,16 @@ def load(spec: DataSpec, seed: int) -> Split:
     n_train = pool if spec.n_train is None else spec.n_train
     if n_train > pool:
         raise ConfigError(f"n_train={n_train} exceeds the {pool} rows left after validation and test")
-    x_rest, x_test, y_rest, y_test = train_test_split(x, y, test_size=spec.n_test, stratify=y, random_state=seed)
+    x_rest, x_test, y_rest, y_test = train_test_split(
+        x, y, test_size=spec.n_test, stratify=y, random_state=seed
+    )
     x_pool, x_val, y_pool, y_val = train_test_split(
         x_rest, y_rest, test_size=spec.n_val, stratify=y_rest, random_state=seed
     )
     if n_train < pool:
-        x_pool, _, y_pool, _ = train_test_split(x_pool, y_pool, train_size=n_train, stratify=y_pool, random_state=seed)
+        x_pool, _, y_pool, _ = train_test_split(
+            x_pool, y_pool, train_size=n_train, stratify=y_pool, random_state=seed
+        )
     rng = np.random.default_rng([seed, 7])
     noisy = np.zeros(len(y_pool), dtype=bool)
     if spec.label_noise:

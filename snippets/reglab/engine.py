@@ -72,9 +72,10 @@ def train(
     batch_size: int,
     seed: int,
     early_stop: EarlyStop | None = None,
+    shuffle: bool = True,
     on_epoch: Callable[[int, dict[str, float]], None] | None = None,
 ) -> RunResult:
-    """Train a compiled model like ``model.fit(x, y, validation_data=val, shuffle=True)``."""
+    """Train a compiled model like ``model.fit(x, y, validation_data=val, shuffle=shuffle)``."""
     x = tf.constant(split.x_train)
     y = tf.constant(split.y_train)
     n = int(x.shape[0])
@@ -102,7 +103,8 @@ def train(
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
         model.reset_metrics()
-        train_epoch(tf.constant(rng.permutation(n).astype("int32")))
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        train_epoch(tf.constant(order.astype("int32")))
         logs = _metric_values(model)
         model.reset_metrics()
         evaluate(x_val, y_val)

@@ -83,6 +83,13 @@ class Results:
         """Paired test-split difference ``treatment - baseline`` with its 95% CI."""
         return paired_diff(self.test(metric, baseline), self.test(metric, treatment))
 
+    def numbers(self) -> dict[str, list[dict]]:
+        """Everything measured except wall-clock time: what must be identical across builds."""
+        return {
+            arm: [{"history": r.history, "test": r.test, "best_epoch": r.best_epoch} for r in runs]
+            for arm, runs in self.runs.items()
+        }
+
     @property
     def compute_seconds(self) -> float:
         """Training time of all runs, as measured when they were trained."""

@@ -45,28 +45,34 @@ STYLE = {
     "legend.frameon": False,
     "path.simplify": True,
 }
+plt.rcParams.update(STYLE)
+
+
+def colours(n: int) -> list[str]:
+    """``n`` palette colours, cycling when there are more arms than colours."""
+    return [PALETTE[i % len(PALETTE)] for i in range(n)]
 
 
 def new(ncols: int = 1, width: float = 7.0, height: float = 3.4) -> tuple[Figure, np.ndarray]:
     """A figure in the site's style; returns (fig, axes as a flat array)."""
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, ncols, figsize=(width, height), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(1, ncols, figsize=(width, height), squeeze=False, layout="constrained")
     return fig, axes.ravel()
 
 
 def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
     """Serialise ``fig`` as an accessible inline ``<figure>``; ``alt`` becomes its label."""
     buffer = io.StringIO()
-    with plt.rc_context(STYLE):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
     svg = svg.replace(INK, "currentColor")
-    svg = re.sub(r"font-family:\s*([^;\"']+)", r"font-family: \1, sans-serif", svg)
+    svg = re.sub(r'font-family:[^;"]*', "font-family: sans-serif", svg)  # the page's sans font
     svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)  # scale to the column
     label = escape(alt, quote=True)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="reglab-figure" ', 1)
+    svg = svg.replace(
+        "<svg ", f'<svg role="img" aria-label="{label}" class="reglab-figure" fill="currentColor" ', 1
+    )
     svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
     svg = "\n".join(line for line in svg.splitlines() if line.strip())
     figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
@@ -82,7 +88,7 @@ def loss_curves(results: Results, title: str, arms: Sequence[str] | None = None)
     """Training (dashed) and validation (solid) loss per epoch, mean with 95% CI bands."""
     arms = list(arms or results.arms)
     fig, (ax,) = new()
-    for colour, arm in zip(PALETTE, arms):
+    for colour, arm in zip(colours(len(arms)), arms, strict=True):
         for metric, style, label in (("loss", "--", "train"), ("val_loss", "-", "validation")):
             mean, low, high = band(results.curves(metric, arm))
             epochs = np.arange(1, len(mean) + 1)
@@ -101,8 +107,8 @@ def test_scores(results: Results, title: str, arms: Sequence[str] | None = None)
     """Test accuracy and test loss per arm: mean and 95% CI, with each seed as a dot."""
     arms = list(arms or results.arms)
     fig, axes = new(ncols=2, height=0.55 * len(arms) + 1.3)
-    for ax, metric in zip(axes, ("accuracy", "loss")):
-        for row, (colour, arm) in enumerate(zip(PALETTE, arms)):
+    for ax, metric in zip(axes, ("accuracy", "loss"), strict=True):
+        for row, (colour, arm) in enumerate(zip(colours(len(arms)), arms, strict=True)):
             values = results.test(metric, arm)
             ci = mean_ci(values)
             ax.errorbar(ci.mean, row, xerr=ci.half_width, fmt="o", color=colour, capsize=4, ms=7)

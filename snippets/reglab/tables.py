@@ -39,11 +39,21 @@ def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) 
 def verdict(results: Results, baseline: str, treatment: str, setting: str) -> str:
     """One sentence on the paired test-accuracy difference, worded by its 95% CI."""
     d = results.diff("accuracy", baseline, treatment)
-    span = f"{d.mean * 100:+.1f} percentage points (95% CI {d.low * 100:+.1f} to {d.high * 100:+.1f}, {d.n} paired seeds)"
-    if not d.excludes_zero:
-        return (
-            f"{setting}: {treatment} against {baseline} changes test accuracy by {span}. "
-            "The interval includes zero, so no difference is detectable at this sample size."
+    span = (
+        f"{d.mean * 100:+.1f} percentage points "
+        f"(95% CI {d.low * 100:+.1f} to {d.high * 100:+.1f}, {d.n} paired seeds)"
+    )
+    if d.excludes_zero:
+        word = "raises" if d.mean > 0 else "lowers"
+        sentence = f"{setting}: {treatment} {word} test accuracy compared with {baseline} by {span}."
+    else:
+        sentence = (
+            f"{setting}: {treatment} against {baseline} changes test accuracy by {span}; "
+            "the interval includes zero, so no difference in accuracy is detectable at this sample size."
         )
-    word = "raises" if d.mean > 0 else "lowers"
-    return f"{setting}: {treatment} {word} test accuracy compared with {baseline} by {span}."
+    loss = results.diff("loss", baseline, treatment)
+    detectable = "a detectable" if loss.excludes_zero else "no detectable"
+    return (
+        f"{sentence} Test loss changes by {loss.mean:+.3f} (95% CI {loss.low:+.3f} to {loss.high:+.3f}): "
+        f"{detectable} difference."
+    )

@@ -1,0 +1,160 @@
+"""The result cache: keys, recovery, atomicity, switches."""
+
+import json
+import os
+
+import keras
+import pytest
+import reglab
+from reglab import ConfigError, DataSpec, cache, run
+
+WIDTH = 16
+
+
+def tiny(rate: float = 0.0) -> keras.Model:
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(WIDTH, activation="relu")])
+    if rate:
+        model.add(keras.layers.Dropout(rate))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def tiny_edited(rate: float = 0.0) -> keras.Model:
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(WIDTH, activation="tanh")])
+    if rate:
+        model.add(keras.layers.Dropout(rate))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def tiny_commented(rate: float = 0.0) -> keras.Model:
+    # A comment, and a blank line below, change nothing that runs.
+
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(WIDTH, activation="relu")])
+    if rate:
+        model.add(keras.layers.Dropout(rate))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+tiny_commented.__code__ = tiny_commented.__code__.replace(co_name="tiny", co_qualname="tiny")
+
+SPEC = DataSpec(n_train=120)
+ARMS = {"plain": {"rate": 0.0}, "dropout": {"rate": 0.5}}
+
+
+def small(build=tiny, arms=ARMS, data=SPEC, **kw):
+    return run(
+        "cache test", build, arms, data=data, seeds=kw.pop("seeds", 2), epochs=kw.pop("epochs", 2), **kw
+    )
+
+
+def entries(path):
+    return sorted(p.name for p in path.glob("*.json"))
+
+
+def test_fingerprint_follows_code_not_comments_or_placement():
+    assert cache.fingerprint(tiny) == cache.fingerprint(tiny_commented)
+    assert cache.fingerprint(tiny) != cache.fingerprint(tiny_edited)
+
+
+def test_fingerprint_covers_module_constants(monkeypatch):
+    before = cache.fingerprint(tiny)
+    monkeypatch.setitem(tiny.__globals__, "WIDTH", 17)
+    assert cache.fingerprint(tiny) != before
+
+
+def test_key_changes_with_spec_and_builder_and_only_then(private_cache):
+    first = small()
+    assert first.cached == 0 and len(entries(private_cache)) == 4
+    again = small()
+    assert again.cached == 4 and len(entries(private_cache)) == 4
+    assert again.runs == first.runs
+    small(data=DataSpec(n_train=121))
+    assert len(entries(private_cache)) == 8
+    small(build=tiny_edited)
+    assert len(entries(private_cache)) == 12
+    small(build=tiny_commented)  # same code as `tiny`: served from the cache
+    assert len(entries(private_cache)) == 12
+
+
+def test_one_changed_arm_retrains_only_that_arm(private_cache):
+    small()
+    changed = small(arms={"plain": {"rate": 0.0}, "dropout": {"rate": 0.4}})
+    assert changed.cached == 2
+
+
+def test_key_covers_lab_code_and_versions():
+    material = {"x": 1}
+    assert cache.key(material) == cache.key({"x": 1})
+    assert cache.key(material) != cache.key({"x": 2})
+    assert set(cache.versions()) >= {"tensorflow", "keras", "numpy", "python", "scikit-learn"}
+    assert len(cache.lab_digest()) == 64
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_text(p.read_text()[: len(p.read_text()) // 2]),  # truncated
+        lambda p: p.write_text("not json at all"),  # corrupt
+        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "format": 0})),  # foreign
+    ],
+    ids=["truncated", "corrupt", "foreign-format"],
+)
+def test_damaged_entry_warns_once_and_retrains_to_the_same_numbers(private_cache, capsys, damage):
+    first = small()
+    victim = private_cache / entries(private_cache)[0]
+    damage(victim)
+    capsys.readouterr()
+    again = small()
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and victim.name in warnings[0]
+    assert again.cached == 3
+    assert again.numbers() == first.numbers()
+
+
+def test_writes_leave_no_temporary_files(private_cache):
+    small()
+    assert not [p for p in os.listdir(private_cache) if p.endswith(".tmp")]
+
+
+def test_no_cache_switch_trains_and_writes_nothing(private_cache, monkeypatch):
+    monkeypatch.setenv("REGLAB_NO_CACHE", "1")
+    res = small()
+    assert res.cached == 0 and not entries(private_cache)
+
+
+def test_bad_settings_are_one_line_config_errors(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("REGLAB_CACHE_DIR", str(blocker / "cache"))
+    with pytest.raises(ConfigError, match="cannot be created"):
+        small()
+    monkeypatch.setenv("REGLAB_CACHE_DIR", str(tmp_path / "ok"))
+    monkeypatch.setenv("REGLAB_NO_CACHE", "maybe")
+    with pytest.raises(ConfigError, match="not a switch"):
+        small()
+    monkeypatch.delenv("REGLAB_NO_CACHE")
+    for bad in ({"seeds": "5"}, {"seeds": 0}, {"epochs": 2.5}):
+        with pytest.raises(ConfigError, match="positive integer"):
+            small(**bad)
+    with pytest.raises(ConfigError, match="unknown dataset 'mnist'"):
+        DataSpec(dataset="mnist")
+    with pytest.raises(ConfigError, match="exceeds"):
+        small(data=DataSpec(n_train=5000))
+
+
+def test_progress_lines_name_experiment_arm_seed_epochs_and_time(private_cache, capsys):
+    small()
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reglab: cache test")]
+    assert len(lines) == 4
+    assert "plain · seed 1/2 · 2 epochs ·" in lines[0] and lines[0].endswith(" s")
+
+
+def test_registry_keeps_the_latest_run_of_each_experiment(private_cache):
+    small()
+    small()
+    assert [r.name for r in reglab.REGISTRY].count("cache test") == 1
