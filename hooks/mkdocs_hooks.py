@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -15,6 +16,7 @@ os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 _SNIPPETS = str(Path(__file__).resolve().parents[1] / "snippets")
 _current_page = {"path": "?"}
+_started = {"at": time.perf_counter()}
 
 
 class _NamePage(logging.Filter):
@@ -28,7 +30,15 @@ class _NamePage(logging.Filter):
         return True
 
 
+def _report():
+    """The lab's build report, if a page has imported the lab."""
+    return sys.modules.get("reglab.report") or (
+        __import__("reglab.report").report if "reglab" in sys.modules else None
+    )
+
+
 def on_config(config, **kwargs):
+    _started["at"] = time.perf_counter()
     if _SNIPPETS not in sys.path:
         sys.path.insert(0, _SNIPPETS)
     for handler in logging.getLogger("mkdocs").handlers:
@@ -39,4 +49,17 @@ def on_config(config, **kwargs):
 
 def on_page_markdown(markdown, page, **kwargs):
     _current_page["path"] = page.file.src_uri
+    if report := _report():
+        report.page_started()
     return markdown
+
+
+def on_page_content(html, page, **kwargs):
+    if report := _report():
+        report.page_finished(page.file.src_uri)
+    return html
+
+
+def on_post_build(config, **kwargs):
+    if report := _report():
+        report.write(time.perf_counter() - _started["at"])

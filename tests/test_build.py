@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
+from reglab import config
+from reglab.report import read as read_report
 
 MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
 
@@ -25,6 +27,10 @@ def test_site_builds_strictly(tmp_path):
     page = (tmp_path / "site" / "08-dropout-in-keras" / "index.html").read_text()
     assert page.count('<svg role="img" aria-label=') == 4
     assert "percentage points" in page and "Traceback" not in page
+    report = read_report(config.cache_dir())
+    q8 = report["pages"]["08-dropout-in-keras.md"]
+    assert [e["name"] for e in q8] == ["q8 clean digits", "q8 noisy labels"]
+    assert sum(e["fits"] for e in q8) == 40 and all(e["compute_seconds"] > 0 for e in q8)
 
 
 @pytest.fixture

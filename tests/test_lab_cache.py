@@ -158,3 +158,10 @@ def test_registry_keeps_the_latest_run_of_each_experiment(private_cache):
     small()
     small()
     assert [r.name for r in reglab.REGISTRY].count("cache test") == 1
+
+
+def test_every_lab_module_is_classified_for_the_cache_key():
+    """A new lab module must be declared as producing results (in the key) or not."""
+    modules = {p.name for p in (cache._LAB_DIR).glob("*.py")}
+    assert modules == set(cache.RESULT_MODULES) | set(cache.PRESENTATION_MODULES)
+    assert not set(cache.RESULT_MODULES) & set(cache.PRESENTATION_MODULES)
