@@ -165,3 +165,15 @@ def test_every_lab_module_is_classified_for_the_cache_key():
     modules = {p.name for p in (cache._LAB_DIR).glob("*.py")}
     assert modules == set(cache.RESULT_MODULES) | set(cache.PRESENTATION_MODULES)
     assert not set(cache.RESULT_MODULES) & set(cache.PRESENTATION_MODULES)
+
+
+def test_worker_pool_gives_the_same_numbers_as_one_process(private_cache, monkeypatch):
+    monkeypatch.setenv("REGLAB_NO_CACHE", "1")
+    monkeypatch.setenv("REGLAB_WORKERS", "1")
+    alone = small()
+    monkeypatch.setenv("REGLAB_WORKERS", "2")
+    pooled = small()
+    assert pooled.numbers() == alone.numbers()
+    monkeypatch.setenv("REGLAB_WORKERS", "two")
+    with pytest.raises(ConfigError, match="REGLAB_WORKERS"):
+        small()

@@ -33,7 +33,7 @@ _PRIMITIVES = (int, float, str, bool, type(None))
 
 # The lab modules that can change a trained number. Figures, tables and the command line
 # only present results, so editing them re-renders pages without retraining.
-RESULT_MODULES = ("data.py", "engine.py", "experiment.py", "cache.py")
+RESULT_MODULES = ("data.py", "engine.py", "experiment.py", "cache.py", "workers.py")
 PRESENTATION_MODULES = ("__init__.py", "__main__.py", "bench.py", "config.py", "figures.py", "report.py")
 PRESENTATION_MODULES += ("stats.py", "tables.py")
 

@@ -4,7 +4,6 @@ initial seed in each replicate; results come from the cache when nothing changed
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -12,10 +11,11 @@ from typing import Any
 import keras
 import numpy as np
 
-from . import cache, config
-from .data import DataSpec, load
-from .engine import EarlyStop, RunResult, train
+from . import cache, config, workers
+from .data import DataSpec
+from .engine import EarlyStop, RunResult
 from .stats import MeanCI, mean_ci, paired_diff
+from .workers import Job
 
 REGISTRY: list[Results] = []  # every experiment run in this process, in order
 
@@ -127,10 +127,9 @@ def run(
         "epochs": epochs,
         "batch_size": batch_size,
     }
-    runs: dict[str, list[RunResult]] = {arm: [] for arm in arms}
-    cached = 0
+    jobs: dict[tuple[str, int], tuple[str, dict]] = {}
+    found: dict[tuple[str, int], RunResult] = {}
     for seed in range(seeds):
-        split = None
         for arm_name, arm in arms.items():
             material = {
                 **common,
@@ -141,25 +140,24 @@ def run(
             digest = cache.key(material)
             hit = cache.load(digest)
             if hit is not None:
-                runs[arm_name].append(RunResult.from_json(hit))
-                cached += 1
-                continue
-            split = split or load(data, seed)
-            keras.utils.set_random_seed(seed)
-            model = build(**arm.params)
-            t0 = time.perf_counter()
-            result = train(
-                model, split, epochs=epochs, batch_size=batch_size, seed=seed, early_stop=arm.early_stop
-            )
-            keras.backend.clear_session()
-            _progress(
-                f"{name} · {arm_name} · seed {seed + 1}/{seeds} · "
-                f"{result.epochs_run} epochs · {time.perf_counter() - t0:.1f} s"
-            )
-            cache.store(digest, material, result.to_json())
-            runs[arm_name].append(result)
+                found[arm_name, seed] = RunResult.from_json(hit)
+            else:
+                jobs[arm_name, seed] = (digest, material)
+    cached = len(found)
     if cached:
         _progress(f"{name} · {cached} of {seeds * len(arms)} runs from the cache")
+    specs = {
+        job: Job(build, dict(arms[job[0]].params), data, job[1], epochs, batch_size, arms[job[0]].early_stop)
+        for job in jobs
+    }
+    for (arm_name, seed), result, seconds in workers.train_all(specs):
+        _progress(
+            f"{name} · {arm_name} · seed {seed + 1}/{seeds} · {result.epochs_run} epochs · {seconds:.1f} s"
+        )
+        digest, material = jobs[arm_name, seed]
+        cache.store(digest, material, result.to_json())
+        found[arm_name, seed] = result
+    runs = {arm: [found[arm, seed] for seed in range(seeds)] for arm in arms}
     results = Results(name=name, runs=runs, seeds=list(range(seeds)), cached=cached)
     REGISTRY[:] = [r for r in REGISTRY if r.name != name] + [results]
     return results

@@ -1,0 +1,97 @@
+"""Train runs on both cores: a pool of worker processes, each importing TensorFlow once
+and reused for the whole build. Each run is seeded on its own, so a run gives the same
+numbers in a worker as in the main process.
+
+``REGLAB_WORKERS`` sets the pool size (default: the number of cores, at most 2 here);
+``REGLAB_WORKERS=1`` trains in the calling process.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import cloudpickle
+
+from . import config
+from .data import DataSpec, load
+from .engine import EarlyStop, RunResult, train
+
+_pool: cf.ProcessPoolExecutor | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run: an arm's builder and parameters on one seed."""
+
+    build: Callable[..., Any]
+    params: dict[str, Any]
+    data: DataSpec
+    seed: int
+    epochs: int
+    batch_size: int
+    early_stop: EarlyStop | None
+
+
+def run_job(job: Job) -> tuple[RunResult, float]:
+    """Train one run here; returns the result and the wall time it took."""
+    import keras
+
+    t0 = time.perf_counter()
+    split = load(job.data, job.seed)
+    keras.utils.set_random_seed(job.seed)
+    model = job.build(**job.params)
+    result = train(
+        model, split, epochs=job.epochs, batch_size=job.batch_size, seed=job.seed, early_stop=job.early_stop
+    )
+    keras.backend.clear_session()
+    return result, time.perf_counter() - t0
+
+
+def _run_pickled(payload: bytes) -> tuple[RunResult, float]:
+    return run_job(cloudpickle.loads(payload))
+
+
+def _init_worker() -> None:
+    import reglab  # noqa: F401  (sets TensorFlow's environment, imports it once)
+
+
+def count() -> int:
+    """How many worker processes to use."""
+    raw = os.environ.get("REGLAB_WORKERS", "").strip()
+    if not raw:
+        return max(1, min(2, os.cpu_count() or 1))
+    if not raw.isdigit() or int(raw) < 1:
+        raise config.ConfigError(f"REGLAB_WORKERS={raw!r} must be a positive integer")
+    return int(raw)
+
+
+def _get_pool(n: int) -> cf.ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
+        _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+    return _pool
+
+
+def train_all(jobs: dict[Any, Job]) -> Iterator[tuple[Any, RunResult, float]]:
+    """Train every job, yielding ``(key, result, seconds)`` as each finishes."""
+    n = count()
+    if n == 1 or len(jobs) < 2:
+        for key, job in jobs.items():
+            yield (key, *run_job(job))
+        return
+    pool = _get_pool(n)
+    futures = {pool.submit(_run_pickled, cloudpickle.dumps(job)): key for key, job in jobs.items()}
+    try:
+        for future in cf.as_completed(futures):
+            yield (futures[future], *future.result())
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
