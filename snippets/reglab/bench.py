@@ -120,7 +120,8 @@ def main() -> int:
     print()
     print(f"speed-up, engine in one process against naive fit: {t_fit.sum() / t_eng.sum():.1f}x")
     print(
-        f"speed-up, engine with {workers.count()} workers against naive fit: {t_fit.sum() / t_pool.sum():.1f}x"
+        f"speed-up, engine with {workers.count()} workers against naive fit: "
+        f"{t_fit.sum() / t_pool.sum():.1f}x"
     )
     print(
         f"metric agreement: test accuracy engine − fit = {diff.fmt(4)} (95% CI {diff.low:+.4f} to "
