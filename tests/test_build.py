@@ -27,6 +27,8 @@ def test_site_builds_strictly(tmp_path):
     page = (tmp_path / "site" / "08-dropout-in-keras" / "index.html").read_text()
     assert page.count('<svg role="img" aria-label=') == 4
     assert "percentage points" in page and "Traceback" not in page
+    for html in (tmp_path / "site").rglob("*.html"):  # inline SVG must stay light
+        assert html.stat().st_size <= 1_500_000, html
     report = read_report(config.cache_dir())
     q8 = report["pages"]["08-dropout-in-keras.md"]
     assert [e["name"] for e in q8] == ["q8 clean digits", "q8 noisy labels"]
