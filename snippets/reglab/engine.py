@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -47,7 +48,7 @@ class RunResult:
     best_epoch: int  # 1-based epoch with the lowest validation loss
     seconds_per_epoch: float  # median over epochs after the first (which includes tracing)
     seconds_total: float
-    extra: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # what a probe measured on the final model
 
     def to_json(self) -> dict:
         return self.__dict__.copy()
@@ -73,9 +74,16 @@ def train(
     seed: int,
     early_stop: EarlyStop | None = None,
     shuffle: bool = True,
+    track_test: bool = False,
+    probe: Callable[[keras.Model, Split], dict[str, Any]] | None = None,
     on_epoch: Callable[[int, dict[str, float]], None] | None = None,
 ) -> RunResult:
-    """Train a compiled model like ``model.fit(x, y, validation_data=val, shuffle=shuffle)``."""
+    """Train a compiled model like ``model.fit(x, y, validation_data=val, shuffle=shuffle)``.
+
+    ``track_test`` also records test loss and accuracy after every epoch, for reporting
+    what a stopping rule chosen on validation data would have given; nothing is selected
+    on them. ``probe(model, split)`` runs once on the final model; its dict lands in ``extra``.
+    """
     x = tf.constant(split.x_train)
     y = tf.constant(split.y_train)
     n = int(x.shape[0])
@@ -90,13 +98,15 @@ def train(
             model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
 
     x_val, y_val = tf.constant(split.x_val), tf.constant(split.y_val)
+    x_test, y_test = tf.constant(split.x_test), tf.constant(split.y_test)
 
     @tf.function
     def evaluate(xe: tf.Tensor, ye: tf.Tensor) -> None:
         model.test_step((xe, ye))
 
     rng = np.random.default_rng([seed, 11])
-    history: dict[str, list[float]] = {k: [] for k in METRICS}
+    names = METRICS + (("test_loss", "test_accuracy") if track_test else ())
+    history: dict[str, list[float]] = {k: [] for k in names}
     times: list[float] = []
     best_loss, best_epoch, best_weights, wait = math.inf, 0, None, 0
     start = time.perf_counter()
@@ -109,8 +119,12 @@ def train(
         model.reset_metrics()
         evaluate(x_val, y_val)
         logs.update({f"val_{k}": v for k, v in _metric_values(model).items()})
+        if track_test:
+            model.reset_metrics()
+            evaluate(x_test, y_test)
+            logs.update({f"test_{k}": v for k, v in _metric_values(model).items()})
         times.append(time.perf_counter() - t0)
-        for k in METRICS:
+        for k in names:
             history[k].append(logs[k])
         if on_epoch:
             on_epoch(epoch, logs)
@@ -125,8 +139,9 @@ def train(
     if best_weights is not None:
         model.set_weights(best_weights)
     model.reset_metrics()
-    evaluate(tf.constant(split.x_test), tf.constant(split.y_test))
+    evaluate(x_test, y_test)
     test = _metric_values(model)
+    extra = probe(model, split) if probe else {}
     steady = times[1:] or times
     return RunResult(
         history=history,
@@ -135,4 +150,5 @@ def train(
         best_epoch=best_epoch,
         seconds_per_epoch=float(np.median(steady)),
         seconds_total=time.perf_counter() - start,
+        extra=extra,
     )

@@ -22,10 +22,12 @@ REGISTRY: list[Results] = []  # every experiment run in this process, in order
 
 @dataclass(frozen=True)
 class Arm:
-    """One arm: keyword arguments for the builder, and optional early stopping."""
+    """One arm: keyword arguments for the builder, optional early stopping, and an
+    optional batch size that overrides the experiment's."""
 
     params: Mapping[str, Any] = field(default_factory=dict)
     early_stop: EarlyStop | None = None
+    batch_size: int | None = None
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -70,6 +72,10 @@ class Results:
         """``metric`` at the last epoch trained, per seed."""
         return np.array([r.history[metric][-1] for r in self.runs[arm]])
 
+    def extra(self, key: str, arm: str) -> np.ndarray:
+        """What the experiment's probe measured on each seed's final model."""
+        return np.array([r.extra[key] for r in self.runs[arm]])
+
     def best_epoch(self, arm: str) -> np.ndarray:
         return np.array([r.best_epoch for r in self.runs[arm]])
 
@@ -105,11 +111,15 @@ def run(
     seeds: int = 5,
     epochs: int = 100,
     batch_size: int = 32,
+    track_test: bool = False,
+    probe: Callable[[keras.Model, Any], dict[str, Any]] | None = None,
 ) -> Results:
     """Train ``build(**params)`` for every arm and seed ``0..seeds-1``; return all histories.
 
     Replicate ``s`` uses split ``s`` and ``keras.utils.set_random_seed(s)`` in every arm, so
-    arms differ only in what the arm changes. The test split is evaluated once, at the end.
+    arms differ only in what the arm changes. The test split is evaluated once, at the end
+    (and, with ``track_test``, recorded per epoch for reporting only). ``probe(model, split)``
+    measures something on each final model, such as sparsity or MC-dropout accuracy.
     """
     seeds = _positive_int("seeds", seeds)
     epochs = _positive_int("epochs", epochs)
@@ -125,7 +135,8 @@ def run(
         "versions": cache.versions(),
         "data": data.as_dict(),
         "epochs": epochs,
-        "batch_size": batch_size,
+        "track_test": track_test,
+        "probe": cache.fingerprint(probe) if probe else None,
     }
     jobs: dict[tuple[str, int], tuple[str, dict]] = {}
     found: dict[tuple[str, int], RunResult] = {}
@@ -135,6 +146,7 @@ def run(
                 **common,
                 "params": dict(arm.params),
                 "early_stop": asdict(arm.early_stop) if arm.early_stop else None,
+                "batch_size": arm.batch_size or batch_size,
                 "seed": seed,
             }
             digest = cache.key(material)
@@ -147,8 +159,18 @@ def run(
     if cached:
         _progress(f"{name} · {cached} of {seeds * len(arms)} runs from the cache")
     specs = {
-        job: Job(build, dict(arms[job[0]].params), data, job[1], epochs, batch_size, arms[job[0]].early_stop)
-        for job in jobs
+        (arm, seed): Job(
+            build,
+            dict(arms[arm].params),
+            data,
+            seed,
+            epochs,
+            _positive_int("batch_size", arms[arm].batch_size or batch_size),
+            arms[arm].early_stop,
+            track_test,
+            probe,
+        )
+        for arm, seed in jobs
     }
     for (arm_name, seed), result, seconds in workers.train_all(specs):
         _progress(

@@ -36,6 +36,8 @@ class Job:
     epochs: int
     batch_size: int
     early_stop: EarlyStop | None
+    track_test: bool = False
+    probe: Callable[..., dict[str, Any]] | None = None
 
 
 def run_job(job: Job) -> tuple[RunResult, float]:
@@ -47,7 +49,14 @@ def run_job(job: Job) -> tuple[RunResult, float]:
     keras.utils.set_random_seed(job.seed)
     model = job.build(**job.params)
     result = train(
-        model, split, epochs=job.epochs, batch_size=job.batch_size, seed=job.seed, early_stop=job.early_stop
+        model,
+        split,
+        epochs=job.epochs,
+        batch_size=job.batch_size,
+        seed=job.seed,
+        early_stop=job.early_stop,
+        track_test=job.track_test,
+        probe=job.probe,
     )
     keras.backend.clear_session()
     return result, time.perf_counter() - t0
