@@ -124,3 +124,69 @@ def test_scores(results: Results, title: str, arms: Sequence[str] | None = None)
         + _describe(results, "loss", {a: results.test("loss", a) for a in arms})
     )
     return to_svg(fig, alt)
+
+
+def intervals(groups: dict[str, dict[str, np.ndarray]], xlabel: str, title: str, digits: int = 3) -> str:
+    """Mean and 95% CI of per-seed values, one panel per group, one row per label."""
+    fig, axes = new(ncols=len(groups), height=0.5 * max(len(v) for v in groups.values()) + 1.4)
+    parts = []
+    for ax, (group, rows) in zip(axes, groups.items(), strict=True):
+        for row, (colour, (label, values)) in enumerate(zip(colours(len(rows)), rows.items(), strict=True)):
+            ci = mean_ci(values)
+            ax.errorbar(ci.mean, row, xerr=ci.half_width, fmt="o", color=colour, capsize=4, ms=7)
+            ax.plot(values, np.full(len(values), row + 0.22), ".", color=colour, alpha=0.6, ms=4)
+            parts.append(f"{group}, {label}: {ci.fmt(digits)}")
+        ax.set(yticks=range(len(rows)), xlabel=xlabel, title=group, ylim=(-0.6, len(rows) - 0.4))
+        ax.set_yticklabels(list(rows) if ax is axes[0] else [])
+        ax.invert_yaxis()
+    fig.suptitle(title, fontsize=10)
+    n = len(next(iter(next(iter(groups.values())).values())))
+    return to_svg(fig, f"{title}. {xlabel}, mean ± 95% CI over {n} seeds: " + "; ".join(parts))
+
+
+def sweep(
+    x: Sequence[float],
+    lines: dict[str, np.ndarray],
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    logx: bool = False,
+    digits: int = 3,
+) -> str:
+    """Lines of (seeds, len(x)) arrays against ``x``: mean with a 95% CI band."""
+    fig, (ax,) = new()
+    parts = []
+    for colour, (label, values) in zip(colours(len(lines)), lines.items(), strict=True):
+        mean, low, high = band(np.asarray(values, dtype=float))
+        ax.plot(x, mean, "o-", color=colour, lw=1.6, ms=4, label=label)
+        ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
+        parts.append(
+            f"{label}: " + ", ".join(f"{xi:g} → {m:.{digits}f}" for xi, m in zip(x, mean, strict=True))
+        )
+    if logx:
+        ax.set_xscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend(fontsize=8)
+    return to_svg(
+        fig, f"{title}. {ylabel} against {xlabel}, mean of {len(values)} seeds. " + "; ".join(parts)
+    )
+
+
+def stopping_curve(val_loss: Sequence[float], stop: int, best: int, patience: int, title: str) -> str:
+    """One validation curve with its minimum, the patience window and the stop marked."""
+    fig, (ax,) = new()
+    epochs = np.arange(1, len(val_loss) + 1)
+    ax.plot(epochs, val_loss, "-", color=PALETTE[1], lw=1.6, label="validation loss")
+    ax.axvspan(
+        best, best + patience, color=PALETTE[0], alpha=0.15, lw=0, label=f"patience window ({patience})"
+    )
+    ax.plot([best], [val_loss[best - 1]], "o", color=PALETTE[2], ms=8, label=f"minimum (epoch {best})")
+    ax.axvline(stop, color=PALETTE[3], ls="--", lw=1.4, label=f"stop (epoch {stop})")
+    ax.set(xlabel="epoch", ylabel="validation loss", title=title)
+    ax.legend(fontsize=8)
+    alt = (
+        f"{title}. Validation loss per epoch; minimum {val_loss[best - 1]:.3f} at epoch {best}, "
+        f"training stops at epoch {stop} after {patience} epochs without improvement; "
+        f"the loss at the stop is {val_loss[stop - 1]:.3f}"
+    )
+    return to_svg(fig, alt)
