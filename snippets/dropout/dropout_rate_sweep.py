@@ -1,0 +1,49 @@
+import keras
+import numpy as np
+from reglab import DataSpec, run
+
+
+def build_mlp(rate: float) -> keras.Model:
+    """Two hidden ReLU layers of 512 units, each followed by Dropout(rate) when rate > 0."""
+    model = keras.Sequential([keras.Input(shape=(64,))])
+    for _ in range(2):
+        model.add(keras.layers.Dense(512, activation="relu"))
+        if rate > 0:
+            model.add(keras.layers.Dropout(rate))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def mc_dropout(model: keras.Model, split, passes: int = 50) -> dict[str, float]:
+    """Test accuracy and loss of one deterministic pass, and of the average of
+    `passes` stochastic passes with dropout left on (MC dropout)."""
+    x, y = split.x_test, split.y_test
+    deterministic = np.asarray(model(x, training=False))
+    averaged = np.mean([np.asarray(model(x, training=True)) for _ in range(passes)], axis=0)
+
+    def log_loss(p: np.ndarray) -> float:
+        return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-7)))
+
+    return {
+        "deterministic_accuracy": float(np.mean(deterministic.argmax(1) == y)),
+        "deterministic_loss": log_loss(deterministic),
+        "mc_accuracy": float(np.mean(averaged.argmax(1) == y)),
+        "mc_loss": log_loss(averaged),
+    }
+
+
+rates = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9]
+arms = {f"rate {r}": {"rate": r} for r in rates}
+settings = {
+    "clean labels": DataSpec(n_train=500),
+    "30% label noise": DataSpec(n_train=500, label_noise=0.3),
+}
+sweeps = {
+    name: run(f"q5 rate sweep, {name}", build_mlp, arms, data=spec, seeds=5, epochs=80, probe=mc_dropout)
+    for name, spec in settings.items()
+}
