@@ -1,0 +1,28 @@
+import numpy as np
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+# A known truth, f(x) = sin(2 pi x), observed at 15 fixed inputs with Gaussian noise of
+# known size. Each repeat draws fresh noise: a new training set from the same distribution.
+rng = np.random.default_rng(0)
+sigma, n_train, repeats, degree = 0.3, 15, 300, 12
+x = np.linspace(0, 1, n_train)[:, None]
+x_test = np.linspace(0.01, 0.99, 200)[:, None]
+f_test = np.sin(2 * np.pi * x_test[:, 0])
+lambdas = np.logspace(-10, 2, 13)
+
+decomposition = []  # per lambda: bias^2, variance, noise, their sum, and the measured test MSE
+for lam in lambdas:
+    predictions, errors = [], []
+    for _ in range(repeats):  # a fresh training set each time
+        y = np.sin(2 * np.pi * x[:, 0]) + rng.normal(0, sigma, n_train)
+        model = make_pipeline(PolynomialFeatures(degree), StandardScaler(), Ridge(alpha=lam))
+        pred = model.fit(x, y).predict(x_test)
+        predictions.append(pred)
+        errors.append(np.mean((pred - (f_test + rng.normal(0, sigma, len(f_test)))) ** 2))
+    predictions = np.array(predictions)
+    bias2 = np.mean((predictions.mean(axis=0) - f_test) ** 2)
+    variance = np.mean(predictions.var(axis=0))
+    decomposition.append((lam, bias2, variance, sigma**2, bias2 + variance + sigma**2, np.mean(errors)))
+decomposition = np.array(decomposition)

@@ -1,0 +1,24 @@
+import keras
+from reglab import Arm, DataSpec, EarlyStop, run
+
+
+def build_mlp(l2: float = 0.0, dropout: float = 0.0) -> keras.Model:
+    """A 2x512 ReLU MLP: far more capacity than 200 training images need."""
+    penalty = keras.regularizers.L2(l2) if l2 else None
+    model = keras.Sequential([keras.Input(shape=(64,))])
+    for _ in range(2):
+        model.add(keras.layers.Dense(512, activation="relu", kernel_regularizer=penalty))
+        if dropout:
+            model.add(keras.layers.Dropout(dropout))
+    model.add(keras.layers.Dense(10, activation="softmax", kernel_regularizer=penalty))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+arms = {
+    "no regularization": Arm({}),
+    "L2 (1e-3)": Arm({"l2": 1e-3}),
+    "dropout 0.5": Arm({"dropout": 0.5}),
+    "early stopping (patience 10, restore best)": Arm({}, early_stop=EarlyStop(patience=10, restore=True)),
+}
+overfit = run("q1 200 training images", build_mlp, arms, data=DataSpec(n_train=200), seeds=6, epochs=150)
