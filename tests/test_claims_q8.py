@@ -54,7 +54,7 @@ def test_clean_digits_generalise_well_without_dropout(page):
 def test_label_noise_dropout_gives_a_clear_gain(page):
     """'When 30% of the labels are wrong ... dropout gives a clear, repeatable gain.'"""
     res = page["noisy"]
-    acc, loss = res.diff("accuracy", BASE, DROP), res.diff("loss", BASE, DROP)
+    acc, loss = res.diff("accuracy", BASE, DROP), res.diff("data_loss", BASE, DROP)
     assert acc.low > 0.02  # at least two percentage points, with 95% confidence
     assert loss.high < 0
     assert np.all(res.test("accuracy", DROP) > res.test("accuracy", BASE))  # every paired seed

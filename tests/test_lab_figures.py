@@ -18,7 +18,11 @@ def fake_results() -> Results:
                 "val_loss": val,
                 "val_accuracy": list(rng.random(20)),
             },
-            test={"accuracy": 0.8 + shift / 10 + 0.01 * rng.random(), "loss": 0.5 - shift / 10},
+            test={
+                "accuracy": 0.8 + shift / 10 + 0.01 * rng.random(),
+                "loss": 0.5 - shift / 10,
+                "data_loss": 0.5 - shift / 10,
+            },
             epochs_run=20,
             best_epoch=int(np.argmin(val)) + 1,
             seconds_per_epoch=0.01,

@@ -21,4 +21,11 @@ arms = {
     "dropout 0.5": Arm({"dropout": 0.5}),
     "early stopping (patience 10, restore best)": Arm({}, early_stop=EarlyStop(patience=10, restore=True)),
 }
-overfit = run("q1 200 training images", build_mlp, arms, data=DataSpec(n_train=200), seeds=6, epochs=150)
+settings = {
+    "clean labels": DataSpec(n_train=200),
+    "30% label noise": DataSpec(n_train=200, label_noise=0.3),
+}
+overfit = {
+    name: run(f"q1 200 images, {name}", build_mlp, arms, data=spec, seeds=6, epochs=150)
+    for name, spec in settings.items()
+}

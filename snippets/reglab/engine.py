@@ -140,7 +140,9 @@ def train(
         model.set_weights(best_weights)
     model.reset_metrics()
     evaluate(x_test, y_test)
-    test = _metric_values(model)
+    test = _metric_values(model)  # as model.evaluate reports it: "loss" includes any penalty
+    loss_fn = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
+    test["data_loss"] = float(np.mean(loss_fn(split.y_test, model(x_test, training=False))))
     extra = probe(model, split) if probe else {}
     steady = times[1:] or times
     return RunResult(

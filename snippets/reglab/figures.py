@@ -107,13 +107,14 @@ def test_scores(results: Results, title: str, arms: Sequence[str] | None = None)
     """Test accuracy and test loss per arm: mean and 95% CI, with each seed as a dot."""
     arms = list(arms or results.arms)
     fig, axes = new(ncols=2, height=0.55 * len(arms) + 1.3)
-    for ax, metric in zip(axes, ("accuracy", "loss"), strict=True):
+    for ax, metric in zip(axes, ("accuracy", "data_loss"), strict=True):
         for row, (colour, arm) in enumerate(zip(colours(len(arms)), arms, strict=True)):
             values = results.test(metric, arm)
             ci = mean_ci(values)
             ax.errorbar(ci.mean, row, xerr=ci.half_width, fmt="o", color=colour, capsize=4, ms=7)
             ax.plot(values, np.full(len(values), row + 0.22), ".", color=colour, alpha=0.6, ms=4)
-        ax.set(yticks=range(len(arms)), xlabel=f"test {metric}", ylim=(-0.6, len(arms) - 0.4))
+        label = "test cross-entropy" if metric == "data_loss" else f"test {metric}"
+        ax.set(yticks=range(len(arms)), xlabel=label, ylim=(-0.6, len(arms) - 0.4))
         ax.set_yticklabels(arms if metric == "accuracy" else [])
         ax.invert_yaxis()
     fig.suptitle(title, fontsize=10)
@@ -121,7 +122,7 @@ def test_scores(results: Results, title: str, arms: Sequence[str] | None = None)
         f"{title}. Test accuracy, "
         + _describe(results, "accuracy", {a: results.test("accuracy", a) for a in arms})
         + ". Test "
-        + _describe(results, "loss", {a: results.test("loss", a) for a in arms})
+        + _describe(results, "cross-entropy", {a: results.test("data_loss", a) for a in arms})
     )
     return to_svg(fig, alt)
 

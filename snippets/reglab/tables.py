@@ -14,20 +14,20 @@ def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) 
     arms = list(arms or results.arms)
     n = len(results.seeds)
     lines = [
-        f"| arm ({n} seeds) | test accuracy | test loss | best epoch (val loss) | s / epoch |",
+        f"| arm ({n} seeds) | test accuracy | test cross-entropy | best epoch (val loss) | s / epoch |",
         "|---|---|---|---|---|",
     ]
     for arm in arms:
         lines.append(
             f"| {arm} | {mean_ci(results.test('accuracy', arm)).fmt(3)} "
-            f"| {mean_ci(results.test('loss', arm)).fmt(3)} "
+            f"| {mean_ci(results.test('data_loss', arm)).fmt(3)} "
             f"| {mean_ci(results.best_epoch(arm)).fmt(0)} "
             f"| {mean_ci(results.seconds_per_epoch(arm)).fmt(4)} |"
         )
     for arm in arms:
         if arm == baseline:
             continue
-        acc, loss = results.diff("accuracy", baseline, arm), results.diff("loss", baseline, arm)
+        acc, loss = results.diff("accuracy", baseline, arm), results.diff("data_loss", baseline, arm)
         lines.append(
             f"| **{arm} − {baseline}** (paired) | {acc.fmt(3)} | {loss.fmt(3)} "
             f"| {mean_ci(results.best_epoch(arm) - results.best_epoch(baseline)).fmt(0)} "
@@ -51,9 +51,9 @@ def verdict(results: Results, baseline: str, treatment: str, setting: str) -> st
             f"{setting}: {treatment} against {baseline} changes test accuracy by {span}; "
             "the interval includes zero, so no difference in accuracy is detectable at this sample size."
         )
-    loss = results.diff("loss", baseline, treatment)
+    loss = results.diff("data_loss", baseline, treatment)
     detectable = "a detectable" if loss.excludes_zero else "no detectable"
     return (
-        f"{sentence} Test loss changes by {loss.mean:+.3f} (95% CI {loss.low:+.3f} to {loss.high:+.3f}): "
-        f"{detectable} difference."
+        f"{sentence} Test cross-entropy changes by {loss.mean:+.3f} "
+        f"(95% CI {loss.low:+.3f} to {loss.high:+.3f}): {detectable} difference."
     )
