@@ -47,6 +47,7 @@ def broken_site(tmp_path) -> Path:
         hooks=[str(ROOT / "hooks" / "mkdocs_hooks.py")],
         extra_css=[],
         extra_javascript=[],
+        watch=[],
     )
     path = tmp_path / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config))

@@ -17,6 +17,8 @@ from .engine import EarlyStop, RunResult
 from .experiment import REGISTRY, Arm, Results, run
 from .stats import MeanCI, band, mean_ci, paired_diff
 
+__import__("tensorflow").get_logger().setLevel("ERROR")  # each model traces its own loop, by design
+
 __all__ = [
     "REGISTRY",
     "Arm",
