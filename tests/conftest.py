@@ -60,3 +60,22 @@ def private_cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("REGLAB_CACHE_DIR", str(path))
     monkeypatch.delenv("REGLAB_NO_CACHE", raising=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The whole site, built once per test session with ``mkdocs build --strict``."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out

@@ -21,13 +21,11 @@ def _build(config: Path, out: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_site_builds_strictly(tmp_path):
-    result = _build(ROOT / "mkdocs.yml", tmp_path / "site")
-    assert result.returncode == 0, result.stderr[-3000:]
-    page = (tmp_path / "site" / "08-dropout-in-keras" / "index.html").read_text()
+def test_site_builds_strictly(built_site):
+    page = (built_site / "08-dropout-in-keras" / "index.html").read_text()
     assert page.count('<svg role="img" aria-label=') == 4
     assert "percentage points" in page and "Traceback" not in page
-    for html in (tmp_path / "site").rglob("*.html"):  # inline SVG must stay light
+    for html in built_site.rglob("*.html"):  # inline SVG must stay light
         assert html.stat().st_size <= 1_500_000, html
     report = read_report(config.cache_dir())
     q8 = report["pages"]["08-dropout-in-keras.md"]

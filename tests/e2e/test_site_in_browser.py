@@ -1,0 +1,223 @@
+"""The built site in a real browser (Debian's Chromium, driven by Playwright): every page
+loads cleanly, offline, accessibly, with its figures, math, search and palette toggle."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import ROOT
+from playwright.sync_api import sync_playwright
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is required: apt-get install -y chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def pages(site: Path) -> list[str]:
+    return sorted(
+        str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html") if "assets" not in p.parts
+    )
+
+
+@pytest.fixture(scope="module")
+def visited(built_site, server, browser):
+    """Every page loaded once: console errors, requests, figures, math, axe results."""
+    report = {}
+    axe = Axe()
+    for path in pages(built_site):
+        page = browser.new_page()
+        errors, requests = [], []
+        page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        page.on("request", lambda r, requests=requests: requests.append(r.url))
+        page.goto(urljoin(server, path.removeprefix("./")), wait_until="networkidle")
+        figures = page.eval_on_selector_all(
+            "svg.reglab-figure",
+            "els => els.map(e => ({w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height,"
+            " label: e.getAttribute('aria-label') || ''}))",
+        )
+        math = page.eval_on_selector_all(".arithmatex", "els => els.map(e => !!e.querySelector('.katex'))")
+        code_blocks = page.locator("pre > code").count()
+        copy_buttons = page.locator("button.md-clipboard, .md-code__button").count()
+        violations = [
+            v for v in axe.run(page).response["violations"] if v.get("impact") in ("serious", "critical")
+        ]
+        report[path] = {
+            "errors": errors,
+            "requests": requests,
+            "figures": figures,
+            "math": math,
+            "code_blocks": code_blocks,
+            "copy_buttons": copy_buttons,
+            "violations": [(v["id"], len(v["nodes"])) for v in violations],
+        }
+        page.close()
+    return report
+
+
+def test_every_page_loads_without_console_errors(visited):
+    assert len(visited) == 11  # home, nine questions, method
+    assert {p: r["errors"] for p, r in visited.items() if r["errors"]} == {}
+
+
+def test_no_request_leaves_the_local_server(visited):
+    outside = {
+        p: [
+            u
+            for u in r["requests"]
+            if urlparse(u).hostname not in ("127.0.0.1",) and not u.startswith("data:")
+        ]
+        for p, r in visited.items()
+    }
+    assert {p: u for p, u in outside.items() if u} == {}
+
+
+def test_every_figure_renders_with_size_and_a_label(visited):
+    total = 0
+    for path, r in visited.items():
+        for figure in r["figures"]:
+            assert figure["w"] > 100 and figure["h"] > 50, path
+            assert len(figure["label"]) > 40, path
+        total += len(r["figures"])
+    assert total >= 18
+
+
+def test_math_is_typeset(visited):
+    typeset = [ok for r in visited.values() for ok in r["math"]]
+    assert len(typeset) > 10 and all(typeset)
+
+
+def test_every_code_block_has_a_copy_button(visited):
+    for path, r in visited.items():
+        if r["code_blocks"]:
+            assert r["copy_buttons"] >= r["code_blocks"] // 2 and r["copy_buttons"] > 0, path
+
+
+def test_no_serious_or_critical_accessibility_violations(visited):
+    assert {p: r["violations"] for p, r in visited.items() if r["violations"]} == {}
+
+
+def _luminance(css: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_palette_toggle_switches_scheme_and_figures_stay_legible(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(color_scheme="light")
+    page.goto(urljoin(server, "08-dropout-in-keras/"), wait_until="networkidle")
+    seen = {}
+    for _ in range(2):
+        scheme = page.eval_on_selector("body", "b => b.getAttribute('data-md-color-scheme')")
+        ink = page.eval_on_selector("svg.reglab-figure", "e => getComputedStyle(e).color")
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('.md-main') || document.body).backgroundColor"
+        )
+        if "rgba(0, 0, 0, 0)" in background:
+            background = (
+                page.evaluate("getComputedStyle(document.body).getPropertyValue('--md-default-bg-color')")
+                or background
+            )
+        seen[scheme] = (ink, background)
+        page.locator("svg.reglab-figure").first.screenshot(path=str(ARTIFACTS / f"figure-{scheme}.png"))
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        page.wait_for_timeout(300)
+    assert set(seen) == {"default", "slate"}
+    assert seen["default"][0] != seen["slate"][0]  # the figure's ink follows the palette
+    page.close()
+
+
+def test_search_finds_dropout(server, browser):
+    page = browser.new_page()
+    page.goto(server, wait_until="networkidle")
+    page.keyboard.press("/")  # Material's search shortcut
+    page.keyboard.type("dropout")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert page.locator(".md-search-result__item").count() > 3
+    page.close()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+def test_no_broken_internal_links_or_anchors(built_site):
+    parsed = {}
+    for html in built_site.rglob("*.html"):
+        p = _Links()
+        p.feed(html.read_text())
+        parsed[html] = p
+    broken = []
+    for html, p in parsed.items():
+        for href in p.links:
+            url = urlparse(href)
+            if url.scheme or href.startswith(("mailto:", "//")):
+                continue
+            if url.path.startswith("/"):  # 404.html links from the site root
+                target = built_site / url.path.lstrip("/")
+            else:
+                target = (html.parent / url.path).resolve() if url.path else html
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{html.relative_to(built_site)} -> {href}")
+            elif url.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else set()
+                if url.fragment not in ids:
+                    broken.append(f"{html.relative_to(built_site)} -> {href}")
+    assert broken == []
