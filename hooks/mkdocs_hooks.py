@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
+
+from mkdocs.exceptions import PluginError
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -26,7 +29,10 @@ class _NamePage(logging.Filter):
         message = str(record.msg)
         if "markdown_exec" in record.name and "Execution of" in message and "docs/" not in message:
             first, _, rest = message.partition("\n")
-            record.msg = f"{first} in docs/{_current_page['path']}\n{rest}"
+            first = f"{first} in docs/{_current_page['path']}"
+            setting = re.search(r"reglab\.config\.ConfigError: (.*)", rest)
+            # A bad setting is the author's to fix, not a bug: one line, no traceback.
+            record.msg = f"{first}: {setting[1]}" if setting else f"{first}\n{rest}"
         return True
 
 
@@ -41,6 +47,13 @@ def on_config(config, **kwargs):
     _started["at"] = time.perf_counter()
     if _SNIPPETS not in sys.path:
         sys.path.insert(0, _SNIPPETS)
+    from reglab import config as lab
+    from reglab import workers
+
+    try:  # check the lab's settings before any page is built
+        lab.cache_dir(), lab.cache_enabled(), lab.quiet(), workers.count()
+    except lab.ConfigError as exc:
+        raise PluginError(f"reglab: {exc}") from None
     for handler in logging.getLogger("mkdocs").handlers:
         if not any(isinstance(f, _NamePage) for f in handler.filters):
             handler.addFilter(_NamePage())

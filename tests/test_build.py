@@ -58,3 +58,31 @@ def test_broken_snippet_fails_the_build_and_names_page_and_snippet(broken_site, 
     failure = next(line for line in result.stderr.splitlines() if "Execution of python" in line)
     assert "docs/broken.md" in failure and "deliberately-broken" in failure
     assert "this snippet is broken on purpose" in result.stderr
+
+
+def expected_figures(page: Path) -> int:
+    """The ``figures:`` count a page declares in its front matter (0 if none)."""
+    text = page.read_text()
+    if not text.startswith("---\n"):
+        return 0
+    meta = yaml.safe_load(text.split("---\n", 2)[1]) or {}
+    return int(meta.get("figures", 0))
+
+
+def figure_count(html: str) -> int:
+    return html.count('<svg role="img"')
+
+
+def test_every_page_shows_the_figures_it_declares(built_site):
+    """A snippet that prints nothing where a figure is expected fails here."""
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        slug = "" if page.stem == "index" else page.stem
+        html = (built_site / slug / "index.html").read_text()
+        assert figure_count(html) == expected_figures(page), page.name
+
+
+def test_the_figure_check_catches_a_page_that_printed_nothing(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("---\nfigures: 1\n---\n\n# Page\n")
+    html_without_figure = "<html><body><p>the snippet printed nothing</p></body></html>"
+    assert figure_count(html_without_figure) != expected_figures(page)

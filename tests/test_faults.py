@@ -1,0 +1,156 @@
+"""Faults an author or a CI machine can hit: each fails loudly and cleanly, or recovers."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from conftest import ROOT
+from reglab import cache
+
+# A small experiment, run in a fresh process, that prints its numbers and one figure.
+EXPERIMENT = """
+import json, sys
+import keras
+from reglab import DataSpec, figures, run
+
+def build(rate):
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(64, activation="relu")])
+    if rate:
+        model.add(keras.layers.Dropout(rate))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+res = run("fault test", build, {"plain": {"rate": 0.0}, "dropout": {"rate": 0.5}},
+          data=DataSpec(n_train=300), seeds=int(sys.argv[1]), epochs=int(sys.argv[2]))
+print(json.dumps({"numbers": res.numbers(), "svg": figures.loss_curves(res, "fault test")}))
+"""
+
+
+def experiment(cache_dir, seeds=2, epochs=15, workers="1", **popen):
+    env = {**os.environ, "REGLAB_CACHE_DIR": str(cache_dir), "REGLAB_WORKERS": workers}
+    return subprocess.Popen(
+        [sys.executable, "-c", EXPERIMENT, str(seeds), str(epochs)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **popen,
+    )
+
+
+def finish(proc):
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-2000:]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def entries_are_whole(cache_dir):
+    files = list(cache_dir.iterdir())
+    assert not [f for f in files if f.suffix == ".tmp"]
+    for f in files:
+        json.loads(f.read_text())  # every entry is complete JSON
+    return len(files)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_killed_build_leaves_no_partial_entry_and_the_next_one_completes(tmp_path, sig):
+    proc = experiment(tmp_path, seeds=3, epochs=40)
+    for line in proc.stderr:  # wait until the first run is stored, then kill mid-training
+        if "seed 1/3" in line:
+            break
+    time.sleep(0.5)
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    stored = entries_are_whole(tmp_path)
+    assert 1 <= stored < 6
+    result = finish(experiment(tmp_path, seeds=3, epochs=40))
+    assert entries_are_whole(tmp_path) == 6 and len(result["numbers"]["plain"]) == 3
+
+
+def test_two_builds_at_once_on_one_cache_both_succeed_with_identical_output(tmp_path):
+    first, second = experiment(tmp_path), experiment(tmp_path)
+    a, b = finish(first), finish(second)
+    assert a == b
+    assert entries_are_whole(tmp_path) == 4
+
+
+def test_two_cold_runs_in_separate_caches_give_identical_numbers_and_svg(tmp_path):
+    a = finish(experiment(tmp_path / "one", workers="2"))
+    b = finish(experiment(tmp_path / "two", workers="1"))
+    assert a["numbers"] == b["numbers"]
+    assert a["svg"] == b["svg"]  # byte-identical figure
+
+
+def test_a_corrupt_entry_is_retrained_to_the_cold_result(tmp_path):
+    cold = finish(experiment(tmp_path))
+    victim = sorted(tmp_path.glob("*.json"))[0]
+    victim.write_text(victim.read_text()[:100])
+    proc = experiment(tmp_path)
+    out, err = proc.communicate(timeout=600)
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and victim.name in warnings[0]
+    assert json.loads(out.strip().splitlines()[-1]) == cold
+
+
+def _site(tmp_path, page: str, extra_env=None):
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "page.md").write_text((ROOT / "tests" / "fixtures" / page).read_text())
+    config.update(
+        docs_dir=str(docs),
+        nav=["page.md"],
+        hooks=[str(ROOT / "hooks" / "mkdocs_hooks.py")],
+        extra_css=[],
+        extra_javascript=[],
+        watch=[],
+    )
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path), "-d", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"REGLAB_WORKERS": "two"}, "REGLAB_WORKERS='two' must be a positive integer"),
+        ({"REGLAB_NO_CACHE": "maybe"}, "REGLAB_NO_CACHE='maybe' is not a switch"),
+        ({"REGLAB_CACHE_DIR": "/proc/no-such-place"}, "cannot be created"),
+    ],
+    ids=["non-integer-workers", "bad-switch", "unwritable-cache"],
+)
+def test_a_bad_setting_stops_the_build_with_one_line_and_no_output(tmp_path, env, message):
+    result = _site(tmp_path, "broken.md", env)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and message in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_unknown_dataset_in_a_snippet_is_one_line_naming_page_and_snippet(tmp_path):
+    result = _site(tmp_path, "bad-setting.md")
+    assert result.returncode != 0
+    failures = [line for line in result.stderr.splitlines() if "Execution of python" in line]
+    assert len(failures) == 1
+    assert "docs/page.md" in failures[0] and "unknown-dataset" in failures[0]
+    assert "unknown dataset 'mnist'" in failures[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_format_version_is_part_of_every_key():
+    assert cache.versions()["format"] == str(cache.FORMAT)
