@@ -221,3 +221,17 @@ def test_no_broken_internal_links_or_anchors(built_site):
                 if url.fragment not in ids:
                     broken.append(f"{html.relative_to(built_site)} -> {href}")
     assert broken == []
+
+
+@pytest.mark.parametrize("path", ["08-dropout-in-keras/", "03-l1-vs-l2/", "method/"])
+def test_dark_palette_has_no_serious_accessibility_violations(server, browser, path):
+    page = browser.new_page(color_scheme="dark")
+    page.goto(urljoin(server, path), wait_until="networkidle")
+    assert page.eval_on_selector("body", "b => b.getAttribute('data-md-color-scheme')") == "slate"
+    violations = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in Axe().run(page).response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    page.close()
+    assert violations == []
