@@ -16,9 +16,9 @@ os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 import pytest  # noqa: E402
 from markdown_it import MarkdownIt  # noqa: E402
 
-collect_ignore = ["fixtures"]  # pages broken on purpose, for the build tests
+collect_ignore = ["tests/fixtures", "site", ".venv", "tools"]  # fixtures are broken on purpose
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the same base_path as mkdocs.yml
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<--[ \t]+"(?P<path>[^"]+)"[ \t]*$', re.MULTILINE)
 SESSION = re.compile(r'session="([^"]+)"')
