@@ -177,3 +177,27 @@ def test_worker_pool_gives_the_same_numbers_as_one_process(private_cache, monkey
     monkeypatch.setenv("REGLAB_WORKERS", "two")
     with pytest.raises(ConfigError, match="REGLAB_WORKERS"):
         small()
+
+
+def test_builders_from_run_path_train_in_the_worker_pool(tmp_path, monkeypatch):
+    """A snippet loaded with runpy (as claim tests do) defines its builder in a module no
+    worker can import; the pool must still train it."""
+    monkeypatch.setenv("REGLAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("REGLAB_WORKERS", "2")
+    script = tmp_path / "snippet.py"
+    script.write_text(
+        "import keras\n"
+        "from reglab import DataSpec, run\n"
+        "def build():\n"
+        "    m = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10, activation='softmax')])\n"
+        "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+        "    return m\n"
+        "def probe(model, split):\n"
+        "    return {'weights': float(sum(w.size for w in model.get_weights()))}\n"
+        "res = run('run_path test', build, {'a': {}}, data=DataSpec(n_train=100),\n"
+        "          seeds=2, epochs=2, probe=probe)\n"
+    )
+    import runpy
+
+    res = runpy.run_path(str(script))["res"]
+    assert res.cached == 0 and list(res.extra("weights", "a")) == [650.0, 650.0]

@@ -34,6 +34,6 @@ settings = {
     "800, 30% noise": DataSpec(n_train=800, label_noise=0.3),
 }
 grid = {
-    name: run(f"q9 {name}", build_mlp, techniques, data=spec, seeds=5, epochs=100)
+    name: run(f"q9 {name}", build_mlp, techniques, data=spec, seeds=5, epochs=60)
     for name, spec in settings.items()
 }

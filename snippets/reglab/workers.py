@@ -9,8 +9,10 @@ numbers in a worker as in the main process.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import importlib.util
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -88,6 +90,21 @@ def _get_pool(n: int) -> cf.ProcessPoolExecutor:
     return _pool
 
 
+def _ship_by_value(func: Callable[..., Any] | None) -> None:
+    """Builders defined in a page, a notebook or ``runpy.run_path`` live in modules that a
+    worker cannot import: send their code by value instead of by reference."""
+    name = getattr(func, "__module__", None)
+    module = sys.modules.get(name or "")
+    if module is None or name == "__main__":
+        return
+    try:
+        importable = importlib.util.find_spec(name) is not None
+    except (ValueError, ImportError):
+        importable = False
+    if not importable:
+        cloudpickle.register_pickle_by_value(module)
+
+
 def train_all(jobs: dict[Any, Job]) -> Iterator[tuple[Any, RunResult, float]]:
     """Train every job, yielding ``(key, result, seconds)`` as each finishes."""
     n = count()
@@ -95,6 +112,9 @@ def train_all(jobs: dict[Any, Job]) -> Iterator[tuple[Any, RunResult, float]]:
         for key, job in jobs.items():
             yield (key, *run_job(job))
         return
+    for job in jobs.values():
+        _ship_by_value(job.build)
+        _ship_by_value(job.probe)
     pool = _get_pool(n)
     futures = {pool.submit(_run_pickled, cloudpickle.dumps(job)): key for key, job in jobs.items()}
     try:
