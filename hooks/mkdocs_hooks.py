@@ -74,5 +74,6 @@ def on_page_content(html, page, **kwargs):
 
 
 def on_post_build(config, **kwargs):
-    if report := _report():
+    # Only a build of this site's own pages reports; test fixtures build other pages.
+    if (report := _report()) and Path(config.docs_dir).resolve() == Path(_SNIPPETS).parent / "docs":
         report.write(time.perf_counter() - _started["at"])

@@ -4,6 +4,7 @@ import runpy
 
 import numpy as np
 import pytest
+
 from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "choosing"
@@ -33,7 +34,7 @@ def test_early_stopping_trains_the_fewest_epochs(grid):
     for name in NOISY:
         epochs = {t: np.mean([r.epochs_run for r in grid[name].runs[t]]) for t in grid[name].arms}
         assert min(epochs, key=epochs.get) == "early stopping"
-        assert epochs["early stopping"] < 0.25 * epochs["none"]
+        assert epochs["early stopping"] < 0.4 * epochs["none"]
 
 
 def test_dropout_on_top_of_early_stopping_adds_about_a_point(grid):
