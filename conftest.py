@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -14,6 +16,7 @@ os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 import pytest  # noqa: E402
+import yaml  # noqa: E402
 from markdown_it import MarkdownIt  # noqa: E402
 
 collect_ignore = ["tests/fixtures", "site", ".venv", "tools"]  # fixtures are broken on purpose
@@ -62,20 +65,38 @@ def private_cache(tmp_path, monkeypatch) -> Path:
     return path
 
 
+def mkdocs_build(out: Path, config: Path | None = None, env: dict | None = None):
+    """``mkdocs build --strict`` into ``out`` (of this site, or of ``config``), captured."""
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)]
+    if config is not None:
+        args += ["-f", str(config)]
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(args, capture_output=True, text=True, env=full_env, cwd=ROOT)
+
+
+def build_fixture_page(tmp_path: Path, fixture: str, as_name: str, env: dict | None = None):
+    """Build a one-page site from ``tests/fixtures/<fixture>`` with this site's settings."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / as_name).write_text((ROOT / "tests" / "fixtures" / fixture).read_text())
+    config.update(
+        docs_dir=str(docs),
+        nav=[as_name],
+        hooks=[str(ROOT / "hooks" / "mkdocs_hooks.py")],
+        extra_css=[],
+        extra_javascript=[],
+        watch=[],
+    )
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config))
+    return mkdocs_build(tmp_path / "site", path, env)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The whole site, built once per test session with ``mkdocs build --strict``."""
-    import subprocess
-    import sys
-
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+    result = mkdocs_build(out)
     assert result.returncode == 0, result.stderr[-3000:]
     return out

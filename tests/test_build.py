@@ -1,24 +1,12 @@
 """The site builds strictly, and a failing snippet fails the build and names its page."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 import yaml
-from conftest import ROOT
 from reglab import config
 from reglab.report import read as read_report
 
-MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-
-
-def _build(config: Path, out: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [*MKDOCS, "-f", str(config), "-d", str(out)], capture_output=True, text=True, env=env, cwd=ROOT
-    )
+from conftest import ROOT, build_fixture_page
 
 
 def test_site_builds_strictly(built_site):
@@ -33,27 +21,8 @@ def test_site_builds_strictly(built_site):
     assert sum(e["fits"] for e in q8) == 40 and all(e["compute_seconds"] > 0 for e in q8)
 
 
-@pytest.fixture
-def broken_site(tmp_path) -> Path:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "broken.md").write_text((ROOT / "tests" / "fixtures" / "broken.md").read_text())
-    config.update(
-        docs_dir=str(docs),
-        nav=["broken.md"],
-        hooks=[str(ROOT / "hooks" / "mkdocs_hooks.py")],
-        extra_css=[],
-        extra_javascript=[],
-        watch=[],
-    )
-    path = tmp_path / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config))
-    return path
-
-
-def test_broken_snippet_fails_the_build_and_names_page_and_snippet(broken_site, tmp_path):
-    result = _build(broken_site, tmp_path / "site")
+def test_broken_snippet_fails_the_build_and_names_page_and_snippet(tmp_path):
+    result = build_fixture_page(tmp_path, "broken.md", as_name="broken.md")
     assert result.returncode != 0
     failure = next(line for line in result.stderr.splitlines() if "Execution of python" in line)
     assert "docs/broken.md" in failure and "deliberately-broken" in failure

@@ -8,9 +8,9 @@ import sys
 import time
 
 import pytest
-import yaml
-from conftest import ROOT
 from reglab import cache
+
+from conftest import build_fixture_page
 
 # A small experiment, run in a fresh process, that prints its numbers and one figure.
 EXPERIMENT = """
@@ -99,31 +99,6 @@ def test_a_corrupt_entry_is_retrained_to_the_cold_result(tmp_path):
     assert json.loads(out.strip().splitlines()[-1]) == cold
 
 
-def _site(tmp_path, page: str, extra_env=None):
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    docs = tmp_path / "docs"
-    docs.mkdir(exist_ok=True)
-    (docs / "page.md").write_text((ROOT / "tests" / "fixtures" / page).read_text())
-    config.update(
-        docs_dir=str(docs),
-        nav=["page.md"],
-        hooks=[str(ROOT / "hooks" / "mkdocs_hooks.py")],
-        extra_css=[],
-        extra_javascript=[],
-        watch=[],
-    )
-    path = tmp_path / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path), "-d", str(tmp_path / "site")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-
-
 @pytest.mark.parametrize(
     "env, message",
     [
@@ -134,7 +109,7 @@ def _site(tmp_path, page: str, extra_env=None):
     ids=["non-integer-workers", "bad-switch", "unwritable-cache"],
 )
 def test_a_bad_setting_stops_the_build_with_one_line_and_no_output(tmp_path, env, message):
-    result = _site(tmp_path, "broken.md", env)
+    result = build_fixture_page(tmp_path, "broken.md", as_name="page.md", env=env)
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1 and message in errors[0]
@@ -143,7 +118,7 @@ def test_a_bad_setting_stops_the_build_with_one_line_and_no_output(tmp_path, env
 
 
 def test_an_unknown_dataset_in_a_snippet_is_one_line_naming_page_and_snippet(tmp_path):
-    result = _site(tmp_path, "bad-setting.md")
+    result = build_fixture_page(tmp_path, "bad-setting.md", as_name="page.md")
     assert result.returncode != 0
     failures = [line for line in result.stderr.splitlines() if "Execution of python" in line]
     assert len(failures) == 1
