@@ -76,6 +76,11 @@ def _headline(results: Results) -> tuple[str, str]:
     return compared, (f"{arm}: {d.mean * 100:+.1f} pp ({d.low * 100:+.1f} to {d.high * 100:+.1f}), {sign}")
 
 
+def _page_link(e: Entry) -> str:
+    number = e.page.partition("-")[0]
+    return f"[{number if number.isdigit() else e.page.removesuffix('.md')}]({e.page})"
+
+
 def at_a_glance(entries: Sequence[Entry]) -> str:
     """One row per experiment: page, comparison, headline with CI, seeds, compute."""
     lines = [
@@ -86,7 +91,7 @@ def at_a_glance(entries: Sequence[Entry]) -> str:
         compared, headline = _headline(e.results)
         runs = sum(len(v) for v in e.results.runs.values())
         lines.append(
-            f"| [{e.page[:2]}]({e.page}) | {e.results.name} | {compared} | {headline} "
+            f"| {_page_link(e)} | {e.results.name} | {compared} | {headline} "
             f"| {len(e.results.seeds)} | {runs} | {e.results.compute_seconds:.0f} s |"
         )
     return "\n".join(lines) + "\n"
@@ -104,7 +109,7 @@ def run_times(entries: Sequence[Entry], top: int | None = None) -> str:
         runs = sum(len(v) for v in e.results.runs.values())
         seconds = e.results.compute_seconds
         lines.append(
-            f"| {e.results.name} | [{e.page[:2]}]({e.page}) | `{e.snippet}` | {runs} "
+            f"| {e.results.name} | {_page_link(e)} | `{e.snippet}` | {runs} "
             f"| {seconds:.0f} s | {seconds / runs:.1f} s | {seconds / total:.0%} |"
         )
     return "\n".join(lines) + "\n"
