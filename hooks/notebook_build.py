@@ -1,0 +1,279 @@
+"""Jupyter notebooks made from the question pages, one per page.
+
+A notebook holds the page's prose as Markdown cells and every code block the page runs
+as a code cell, with its ``--8<--`` includes expanded. Set-up cells in front install the
+pinned libraries (tagged ``pip-install``), write the lab's modules into ``reglab/`` next
+to the notebook, and run the page's cells as the site runs its code blocks.
+
+    python hooks/notebook_build.py           write notebooks/NN-slug.ipynb for every page
+    python hooks/notebook_build.py --check   exit 1 if a committed notebook is stale
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+LAB = ROOT / "snippets" / "reglab"
+OUT = ROOT / "notebooks"
+MEMO = ROOT / ".cache" / "notebooks"  # rendered notebooks by a digest of their inputs
+SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the base_path of pymdownx.snippets in mkdocs.yml
+
+PAGE = re.compile(r"^\d\d-[\w-]+\.md$")
+INSTALL_TAG = "pip-install"
+# The libraries the lab and the pages import; their versions come from requirements.txt.
+RUNTIME = ("tensorflow-cpu", "keras", "numpy", "cloudpickle", "scipy", "scikit-learn", "matplotlib")
+
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
+INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<--[ \t]+"(?P<path>[^"]+)"[ \t]*$', re.M)
+ADMONITION = re.compile(
+    r'^(?:!!!|\?\?\?\+?) *\w+(?: +"(?P<title>[^"]*)")?\n(?P<body>(?:(?: {4}.*)?\n)+)', re.M
+)
+PAGE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\([\w-]+\.md(?:#[\w-]*)?\)")
+
+INTRO = """\
+*This notebook is generated from the page of the same name on* Regularization, answered
+by experiments: *its text, and every code block the page runs, in order. Run it top to
+bottom. The set-up cells install the pinned libraries, write the lab (`reglab`) next to
+the notebook, and run the page's cells as the site runs them: what a cell prints is shown
+as Markdown. Trained runs are cached in `~/.cache/reglab` (set `REGLAB_CACHE_DIR` to move
+it), so a second run is quick.*"""
+
+INSTALL = """\
+# The pinned libraries. On Colab, restart the session if this cell asks you to.
+%pip install --quiet {pins}"""
+
+MAKE_LAB = """\
+import os
+
+os.makedirs("reglab", exist_ok=True)"""
+
+AS_ON_THE_SITE = '''\
+# Run the cells below as the site runs its code blocks:
+# - compile each cell as one unit. IPython compiles a cell statement by statement, which
+#   can change the bytecode of a function, and the lab's result cache keys on it;
+# - show what a cell prints as Markdown (text, tables, figures as inline SVG).
+import ast
+import contextlib
+import io
+
+from IPython import get_ipython
+from IPython.display import Markdown, display
+
+
+class OneUnit(ast.NodeTransformer):
+    """Put a cell's statements in one ``if True:`` block; a last expression stays out, so
+    its value is still shown."""
+
+    def visit_Module(self, node):
+        first = sum(1 for s in node.body if isinstance(s, ast.ImportFrom) and s.module == "__future__")
+        last = len(node.body) - (len(node.body) > first and isinstance(node.body[-1], ast.Expr))
+        if last > first:
+            block = ast.copy_location(ast.If(ast.Constant(True), node.body[first:last], []), node.body[first])
+            node.body[first:last] = [block]
+        return ast.fix_missing_locations(node)
+
+
+class PrintAsMarkdown:
+    """Collect what a cell prints and display it as Markdown when the cell ends."""
+
+    def __init__(self):
+        self.buffer, self.capture = io.StringIO(), None
+
+    def pre_run_cell(self, info):
+        self.buffer = io.StringIO()
+        self.capture = contextlib.redirect_stdout(self.buffer)
+        self.capture.__enter__()
+
+    def post_run_cell(self, result):
+        if self.capture is not None:
+            self.capture.__exit__(None, None, None)
+            self.capture = None
+            if self.buffer.getvalue().strip():
+                display(Markdown(self.buffer.getvalue()))
+
+
+get_ipython().ast_transformers.append(OneUnit())
+_printer = PrintAsMarkdown()
+get_ipython().events.register("pre_run_cell", _printer.pre_run_cell)
+get_ipython().events.register("post_run_cell", _printer.post_run_cell)'''
+
+
+def _include(match: re.Match[str]) -> str:
+    for base in SNIPPET_BASES:
+        path = base / match["path"]
+        if path.is_file():
+            return "".join(match["indent"] + line for line in path.read_text().splitlines(True))
+    raise FileNotFoundError(f"snippet include not found: {match['path']}")
+
+
+def expand(code: str) -> str:
+    """``code`` with its ``--8<--`` include lines replaced by the files they name."""
+    return INCLUDE.sub(_include, code)
+
+
+def _prose(text: str) -> str:
+    """Site-only Markdown made plain: admonitions become quotes, links to pages their text."""
+
+    def quote(m: re.Match[str]) -> str:
+        body = "\n".join(line[4:] for line in m["body"].rstrip("\n").split("\n"))
+        title = f"**{m['title']}**\n\n" if m["title"] else ""
+        return "".join(f"> {line}".rstrip() + "\n" for line in (title + body).split("\n")) + "\n"
+
+    return PAGE_LINK.sub(r"\g<text>", ADMONITION.sub(quote, text))
+
+
+def _jupytext_markdown(page: str) -> tuple[str, str]:
+    """The page's title and its body as jupytext Markdown: executed fences are code
+    (includes expanded), other fences stay in Markdown cells."""
+    page = FRONT_MATTER.sub("", page, count=1)
+    title, _, page = page.lstrip("\n").partition("\n")
+    if not title.startswith("# "):
+        raise ValueError("a question page starts with its H1")
+    parts, last = [], 0
+    for fence in FENCE.finditer(page):
+        parts.append(_prose(page[last : fence.start()]))
+        if 'exec="on"' in fence["info"]:
+            parts.append(f"```{fence['info']}\n{expand(fence['body'])}```")
+        else:
+            parts.append(f"<!-- #region -->\n{fence.group(0)}\n<!-- #endregion -->")
+        last = fence.end()
+    parts.append(_prose(page[last:]))
+    return title[2:].strip(), "".join(parts)
+
+
+def pins() -> str:
+    """The pinned versions of the runtime libraries, from requirements.txt."""
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    pinned = dict(line.split("==", 1) for line in lines if "==" in line and not line.startswith("#"))
+    return " ".join(f"{name}=={pinned[name].strip()}" for name in RUNTIME)
+
+
+def build(page_path: Path, page_text: str | None = None) -> nbformat.NotebookNode:
+    """The notebook of one question page."""
+    import jupytext  # imported here: a build whose notebooks are memoised never needs them
+    import nbformat
+
+    title, body = _jupytext_markdown(page_text if page_text is not None else page_path.read_text())
+    page_cells: list[nbformat.NotebookNode] = []
+    for cell in jupytext.reads(body, fmt="md").cells:
+        if cell.cell_type == "markdown" and page_cells and page_cells[-1].cell_type == "markdown":
+            page_cells[-1].source += "\n\n" + cell.source
+        else:
+            page_cells.append(cell)
+    v4 = nbformat.v4
+    cells = [
+        v4.new_markdown_cell(f"# {title}\n\n{INTRO}"),
+        v4.new_markdown_cell("## Set-up"),
+        v4.new_code_cell(INSTALL.format(pins=pins()), metadata={"tags": [INSTALL_TAG]}),
+        v4.new_markdown_cell("The lab behind the site (`reglab`), one module per cell."),
+        v4.new_code_cell(MAKE_LAB),
+        *(
+            v4.new_code_cell(f"%%writefile reglab/{name}.py\n{(LAB / f'{name}.py').read_text().rstrip()}")
+            for name in sorted(p.stem for p in LAB.glob("*.py"))
+        ),
+        v4.new_code_cell(AS_ON_THE_SITE),
+    ]
+    for index, cell in enumerate(cells):
+        cell.id = f"setup-{index}"
+    for index, cell in enumerate(page_cells):
+        fence_id = cell.metadata.get("id")
+        if cell.cell_type == "code":
+            cells.append(v4.new_code_cell(cell.source, id=fence_id or f"code-{index}"))
+        else:
+            cells.append(v4.new_markdown_cell(cell.source.strip(), id=f"text-{index}"))
+    return v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
+
+
+def render(page_path: Path, page_text: str | None = None) -> str:
+    """The notebook of one question page, as the text of an ``.ipynb`` file."""
+    import nbformat
+
+    return nbformat.writes(build(page_path, page_text)) + "\n"
+
+
+def inputs_digest(page_text: str) -> str:
+    """SHA-256 of everything a page's notebook is made from."""
+    h = hashlib.sha256(page_text.encode())
+    h.update(" ".join(metadata.version(d) for d in ("jupytext", "nbformat")).encode())
+    files = [Path(__file__), ROOT / "requirements.txt", *sorted(LAB.glob("*.py"))]
+    for match in INCLUDE.finditer(page_text):
+        files += [base / match["path"] for base in SNIPPET_BASES if (base / match["path"]).is_file()][:1]
+    for path in files:
+        h.update(b"\0" + str(path).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def render_memoised(page_path: Path, page_text: str) -> str:
+    """:func:`render`, read back from ``.cache/notebooks`` when no input changed."""
+    memo = MEMO / f"{inputs_digest(page_text)}.ipynb"
+    try:
+        return memo.read_text()
+    except FileNotFoundError:
+        pass
+    text = render(page_path, page_text)
+    MEMO.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=MEMO, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, memo)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return text
+
+
+def pages() -> list[Path]:
+    return sorted(p for p in DOCS.glob("*.md") if PAGE.match(p.name))
+
+
+def stale() -> list[str]:
+    """Committed notebooks that differ from what the pages make now, or should not exist."""
+    expected = {f"{p.stem}.ipynb": render(p) for p in pages()}
+    present = {p.name for p in OUT.glob("*.ipynb")} if OUT.is_dir() else set()
+    wrong = [n for n, text in expected.items() if n not in present or (OUT / n).read_text() != text]
+    return sorted(wrong + list(present - set(expected)))
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["--check"]:
+        if bad := stale():
+            print(f"stale notebooks: {', '.join(bad)}; run python hooks/notebook_build.py", file=sys.stderr)
+            return 1
+        return 0
+    if argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    OUT.mkdir(exist_ok=True)
+    expected = {f"{p.stem}.ipynb": render(p) for p in pages()}
+    for old in OUT.glob("*.ipynb"):
+        if old.name not in expected:
+            old.unlink()
+    for name, text in expected.items():
+        if not (OUT / name).is_file() or (OUT / name).read_text() != text:
+            (OUT / name).write_text(text)
+            print(f"wrote notebooks/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
