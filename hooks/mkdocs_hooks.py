@@ -48,10 +48,12 @@ def on_config(config, **kwargs):
     if _SNIPPETS not in sys.path:
         sys.path.insert(0, _SNIPPETS)
     from reglab import config as lab
-    from reglab import workers
+    from reglab import data, workers
 
-    try:  # check the lab's settings before any page is built
+    try:  # check the lab's settings, and that MNIST is at hand if asked for, before any page
         lab.cache_dir(), lab.cache_enabled(), lab.quiet(), workers.count()
+        if lab.mnist():
+            data.mnist_digest()
     except lab.ConfigError as exc:
         raise PluginError(f"reglab: {exc}") from None
     for handler in logging.getLogger("mkdocs").handlers:
