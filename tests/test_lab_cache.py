@@ -141,8 +141,8 @@ def test_bad_settings_are_one_line_config_errors(tmp_path, monkeypatch):
     for bad in ({"seeds": "5"}, {"seeds": 0}, {"epochs": 2.5}):
         with pytest.raises(ConfigError, match="positive integer"):
             small(**bad)
-    with pytest.raises(ConfigError, match="unknown dataset 'mnist'"):
-        DataSpec(dataset="mnist")
+    with pytest.raises(ConfigError, match="unknown dataset 'imagenet'"):
+        DataSpec(dataset="imagenet")
     with pytest.raises(ConfigError, match="exceeds"):
         small(data=DataSpec(n_train=5000))
 
