@@ -74,16 +74,21 @@ def mkdocs_build(out: Path, config: Path | None = None, env: dict | None = None)
     return subprocess.run(args, capture_output=True, text=True, env=full_env, cwd=ROOT)
 
 
-def build_fixture_page(tmp_path: Path, fixture: str, as_name: str, env: dict | None = None):
-    """Build a one-page site from ``tests/fixtures/<fixture>`` with this site's settings."""
+def build_fixture_page(
+    tmp_path: Path, fixture: str | None, as_name: str, env: dict | None = None, text: str | None = None
+):
+    """Build a one-page site from ``tests/fixtures/<fixture>`` (or from ``text``) with this
+    site's settings and hooks."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     docs = tmp_path / "docs"
     docs.mkdir(exist_ok=True)
-    (docs / as_name).write_text((ROOT / "tests" / "fixtures" / fixture).read_text())
+    (docs / as_name).write_text(
+        text if fixture is None else (ROOT / "tests" / "fixtures" / fixture).read_text()
+    )
     config.update(
         docs_dir=str(docs),
         nav=[as_name],
-        hooks=[str(ROOT / "hooks" / "mkdocs_hooks.py")],
+        hooks=[str(ROOT / hook) for hook in config["hooks"]],
         extra_css=[],
         extra_javascript=[],
         watch=[],

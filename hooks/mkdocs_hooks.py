@@ -37,22 +37,26 @@ class _NamePage(logging.Filter):
 
 
 def _report():
-    """The lab's build report, if a page has imported the lab."""
-    return sys.modules.get("reglab.report") or (
-        __import__("reglab.report").report if "reglab" in sys.modules else None
-    )
+    """The lab's build report, once a page has run an experiment (fences replayed from the
+    fence cache run none, and then TensorFlow is never imported)."""
+    if "reglab.experiment" not in sys.modules:
+        return None
+    from reglab import report
+
+    return report
 
 
 def on_config(config, **kwargs):
     _started["at"] = time.perf_counter()
     if _SNIPPETS not in sys.path:
         sys.path.insert(0, _SNIPPETS)
-    from reglab import config as lab
-    from reglab import data, workers
+    from reglab import config as lab  # light: TensorFlow loads only when a page needs it
 
     try:  # check the lab's settings, and that MNIST is at hand if asked for, before any page
-        lab.cache_dir(), lab.cache_enabled(), lab.quiet(), workers.count()
+        lab.cache_dir(), lab.cache_enabled(), lab.quiet(), lab.workers()
         if lab.mnist():
+            from reglab import data
+
             data.mnist_digest()
     except lab.ConfigError as exc:
         raise PluginError(f"reglab: {exc}") from None

@@ -5,8 +5,9 @@ import runpy
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT
 from reglab import config, mean_ci
+
+from conftest import ROOT
 
 BASE, DROP = "no dropout", "dropout 0.5"
 

@@ -2,36 +2,49 @@
 
 Pages write plain Keras model builders and call :func:`run`; the lab handles data,
 seeds, the fast training loop, the result cache, statistics and figures.
+
+Names are imported on first use, so ``from reglab import config`` stays light and does
+not import TensorFlow.
 """
 
+import importlib
 import os
+import sys
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow is first imported
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")  # as fast here, and a fixed reduction order
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
-from .config import ConfigError  # noqa: E402
-from .data import DataSpec, Split, load
-from .engine import EarlyStop, RunResult
-from .experiment import REGISTRY, Arm, Results, run
-from .stats import MeanCI, band, mean_ci, paired_diff
+_HOME = {
+    "ConfigError": "config",
+    "DataSpec": "data",
+    "Split": "data",
+    "load": "data",
+    "EarlyStop": "engine",
+    "RunResult": "engine",
+    "REGISTRY": "experiment",
+    "Arm": "experiment",
+    "Results": "experiment",
+    "run": "experiment",
+    "memo": "cache",
+    "MeanCI": "stats",
+    "band": "stats",
+    "mean_ci": "stats",
+    "paired_diff": "stats",
+}
 
-__import__("tensorflow").get_logger().setLevel("ERROR")  # each model traces its own loop, by design
+__all__ = sorted(_HOME)
 
-__all__ = [
-    "REGISTRY",
-    "Arm",
-    "ConfigError",
-    "DataSpec",
-    "EarlyStop",
-    "MeanCI",
-    "Results",
-    "RunResult",
-    "Split",
-    "band",
-    "load",
-    "mean_ci",
-    "paired_diff",
-    "run",
-]
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = importlib.import_module(f".{_HOME.get(name, name)}", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":
+            raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    if "tensorflow" in sys.modules:  # each model traces its own loop, by design: keep TF quiet
+        sys.modules["tensorflow"].get_logger().setLevel("ERROR")
+    return getattr(module, name) if name in _HOME else module

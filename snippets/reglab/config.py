@@ -71,3 +71,13 @@ def cache_dir() -> Path:
             f"cache directory {path} is not writable; set REGLAB_CACHE_DIR to a writable directory"
         )
     return path
+
+
+def workers() -> int:
+    """How many worker processes train runs (``REGLAB_WORKERS``; default: up to 2 cores)."""
+    raw = os.environ.get("REGLAB_WORKERS", "").strip()
+    if not raw:
+        return max(1, min(2, os.cpu_count() or 1))
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"REGLAB_WORKERS={raw!r} must be a positive integer")
+    return int(raw)

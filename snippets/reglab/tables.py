@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import data
 from .experiment import Results
 from .stats import mean_ci
+
+if TYPE_CHECKING:
+    from .report import Entry
 
 
 def data_source(spec: data.DataSpec) -> str:
@@ -79,3 +83,55 @@ def verdict(results: Results, baseline: str, treatment: str, setting: str) -> st
         f"{sentence} Test cross-entropy changes by {loss.mean:+.3f} "
         f"(95% CI {loss.low:+.3f} to {loss.high:+.3f}): {detectable} difference."
     )
+
+
+def _headline(results: Results) -> tuple[str, str]:
+    """What was compared, and the largest paired change in test accuracy against the
+    first arm (or the accuracy itself for a single arm), with its 95% CI."""
+    base, others = results.arms[0], results.arms[1:]
+    if not others:
+        return base, f"test accuracy {mean_ci(results.test('accuracy', base)).fmt(3)}"
+    diffs = {arm: results.diff("accuracy", base, arm) for arm in others}
+    arm, d = max(diffs.items(), key=lambda item: abs(item[1].mean))
+    sign = "detectable" if d.excludes_zero else "not detectable"
+    compared = f"{', '.join(others)} vs {base}" if len(others) <= 3 else f"{len(results.arms)} arms vs {base}"
+    return compared, (f"{arm}: {d.mean * 100:+.1f} pp ({d.low * 100:+.1f} to {d.high * 100:+.1f}), {sign}")
+
+
+def _page_link(e: Entry) -> str:
+    number = e.page.partition("-")[0]
+    return f"[{number if number.isdigit() else e.page.removesuffix('.md')}]({e.page})"
+
+
+def at_a_glance(entries: Sequence[Entry]) -> str:
+    """One row per experiment: page, comparison, headline with CI, seeds, compute."""
+    lines = [
+        "| page | experiment | compared | largest test-accuracy change (95% CI) | seeds | runs | compute |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for e in entries:
+        compared, headline = _headline(e.results)
+        runs = sum(len(v) for v in e.results.runs.values())
+        lines.append(
+            f"| {_page_link(e)} | {e.results.name} | {compared} | {headline} "
+            f"| {len(e.results.seeds)} | {runs} | {e.results.compute_seconds:.0f} s |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_times(entries: Sequence[Entry], top: int | None = None) -> str:
+    """The slowest experiments first: training seconds summed over runs, and per run."""
+    ranked = sorted(entries, key=lambda e: -e.results.compute_seconds)[:top]
+    total = sum(e.results.compute_seconds for e in entries)
+    lines = [
+        "| experiment | page | snippet | runs | training time | per run | share |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for e in ranked:
+        runs = sum(len(v) for v in e.results.runs.values())
+        seconds = e.results.compute_seconds
+        lines.append(
+            f"| {e.results.name} | {_page_link(e)} | `{e.snippet}` | {runs} "
+            f"| {seconds:.0f} s | {seconds / runs:.1f} s | {seconds / total:.0%} |"
+        )
+    return "\n".join(lines) + "\n"

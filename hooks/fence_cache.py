@@ -1,0 +1,138 @@
+"""MkDocs hook: reuse the printed output of executed Python fences when nothing they
+depend on has changed.
+
+A fence's output is stored under a key made of its own code, the code of every earlier
+fence of its markdown-exec session (their state is its input), the source of every file
+under ``snippets/`` (the lab and the experiments), the versions of the libraries that
+compute and draw, and the ``REGLAB_*`` settings that change results. Prose is not part
+of the key, so editing a page's text re-renders it without running anything.
+
+On a hit the fence is not executed. On the first miss in a session, the session's
+skipped fences are executed first (silently) so that the missing fence sees the same
+state as in a cold build; from then on the session runs as usual. A fence that fails is
+never stored. ``REGLAB_NO_CACHE=1`` turns this off along with the result cache.
+Entries live in ``<cache dir>/fences/`` and are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections import defaultdict
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import markdown_exec
+from markdown_exec._internal.formatters.python import _run_python
+
+_ROOT = Path(__file__).resolve().parents[1]
+_LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "scipy", "scikit-learn", "matplotlib", "markdown-exec")
+_SETTINGS_WITHOUT_EFFECT = {"REGLAB_QUIET", "REGLAB_WORKERS", "REGLAB_CACHE_DIR"}
+
+_state: dict[str, Any] = {"salt": None, "dir": None}
+_chains: dict[str | None, list[str]] = defaultdict(list)  # code of each session's fences so far
+_skipped: dict[str | None, list[tuple[str, str | None, dict]]] = defaultdict(list)
+stats = {"hits": 0, "runs": 0}
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def salt(root: Path = _ROOT) -> str:
+    """What every fence's output may depend on besides its own session's code."""
+    h = hashlib.sha256()
+    for path in sorted((root / "snippets").rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    settings = {k: v for k, v in os.environ.items() if k.startswith("REGLAB_")}
+    settings = {k: v for k, v in settings.items() if k not in _SETTINGS_WITHOUT_EFFECT}
+    material = {
+        "python": "{}.{}".format(*sys.version_info[:2]),
+        "libraries": {name: _version(name) for name in _LIBRARIES},
+        "settings": settings,
+    }
+    from reglab import config as lab
+
+    if lab.mnist():  # the file in use, which no setting names
+        from reglab import data
+
+        material["mnist"] = data.mnist_digest()
+    h.update(json.dumps(material, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _key(session: str | None, chain: list[str]) -> str:
+    h = hashlib.sha256(_state["salt"].encode())
+    h.update(json.dumps([session, chain]).encode())
+    return h.hexdigest()
+
+
+def _load(key: str) -> str | None:
+    try:
+        return json.loads((_state["dir"] / f"{key}.json").read_text())["output"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent or unreadable: run the fence
+
+
+def _store(key: str, output: str) -> None:
+    folder: Path = _state["dir"]
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"output": output}, handle)
+    os.replace(tmp, folder / f"{key}.json")
+
+
+def _run_cached(
+    code: str, returncode: int | None = None, session: str | None = None, id: str | None = None, **extra: Any
+) -> str:  # noqa: A002
+    chain = _chains[session] if session else []
+    chain.append(code)
+    key = _key(session, chain)
+    if (output := _load(key)) is not None:
+        stats["hits"] += 1
+        if session:
+            _skipped[session].append((code, id, extra))
+        return output
+    for old_code, old_id, old_extra in _skipped.pop(session, []):  # rebuild the session's state
+        _run_python(old_code, session=session, id=old_id, **old_extra)
+    stats["runs"] += 1
+    output = _run_python(code, returncode=returncode, session=session, id=id, **extra)
+    _store(key, output)  # only reached when the fence succeeded
+    return output
+
+
+def _reset() -> None:
+    _chains.clear()
+    _skipped.clear()
+
+
+def on_config(config, **kwargs):
+    if str(_ROOT / "snippets") not in sys.path:
+        sys.path.insert(0, str(_ROOT / "snippets"))
+    from reglab import config as lab
+
+    run = _run_python
+    if lab.cache_enabled():
+        _state.update(salt=salt(), dir=lab.cache_dir() / "fences")
+        run = _run_cached
+    markdown_exec.formatters["python"] = partial(markdown_exec.base_format, language="python", run=run)
+    return config
+
+
+def on_pre_build(config, **kwargs):
+    _reset()
+    stats.update(hits=0, runs=0)
+
+
+def on_page_markdown(markdown, **kwargs):
+    _reset()  # sessions are per page
+    return markdown

@@ -1,0 +1,105 @@
+"""The fence cache: a warm rebuild replays printed output instead of running fences, and
+never serves output that the current code would not print."""
+
+import json
+
+from conftest import build_fixture_page
+
+PAGE = """# Fence cache
+
+{prose}
+
+```python exec="on" session="s" id="first"
+import pathlib
+pathlib.Path({log!r}).open("a").write("first\\n")
+value = {value}
+print(f"first says {{value}}")
+```
+
+```python exec="on" session="s" id="second"
+pathlib.Path({log!r}).open("a").write("second\\n")
+print(f"second says {{value * 2}}")
+```
+"""
+
+
+def build(tmp_path, cache, log, value=21, prose="Some prose.", env=None):
+    text = PAGE.format(prose=prose, log=str(log), value=value)
+    env = {"REGLAB_CACHE_DIR": str(cache), "REGLAB_QUIET": "1", **(env or {})}
+    result = build_fixture_page(tmp_path, None, "index.md", env=env, text=text)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return (tmp_path / "site" / "index.html").read_text()
+
+
+def executed(log):
+    lines = log.read_text().split() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return lines
+
+
+def test_warm_rebuild_runs_nothing_and_prints_the_same(tmp_path):
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    cold = build(tmp_path, cache, log)
+    assert executed(log) == ["first", "second"]
+    assert "first says 21" in cold and "second says 42" in cold
+    warm = build(tmp_path, cache, log)
+    assert executed(log) == []
+    assert warm == cold
+
+
+def test_editing_prose_runs_nothing(tmp_path):
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    build(tmp_path, cache, log)
+    executed(log)
+    html = build(tmp_path, cache, log, prose="Edited prose.")
+    assert executed(log) == []
+    assert "Edited prose." in html and "second says 42" in html
+
+
+def test_editing_a_fence_reruns_its_session_from_the_start(tmp_path):
+    """The second fence reads the first one's state, so a change upstream reruns both."""
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    build(tmp_path, cache, log)
+    executed(log)
+    html = build(tmp_path, cache, log, value=5)
+    assert executed(log) == ["first", "second"]
+    assert "first says 5" in html and "second says 10" in html
+
+
+def test_a_later_miss_replays_the_skipped_fences_first(tmp_path):
+    """Only the second fence changed: the first is replayed (its output taken from the
+    cache) so that the second sees the same state as in a cold build."""
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    build(tmp_path, cache, log)
+    executed(log)
+    text = PAGE.replace("value * 2", "value * 3")
+    env = {"REGLAB_CACHE_DIR": str(cache), "REGLAB_QUIET": "1"}
+    result = build_fixture_page(
+        tmp_path, None, "index.md", env=env, text=text.format(prose="p", log=str(log), value=21)
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert executed(log) == ["first", "second"]
+    assert "second says 63" in (tmp_path / "site" / "index.html").read_text()
+
+
+def test_a_failing_fence_is_not_stored(tmp_path):
+    cache = tmp_path / "cache"
+    text = '# Broken\n\n```python exec="on" session="b" id="broken"\nraise RuntimeError("boom")\n```\n'
+    result = build_fixture_page(tmp_path, None, "index.md", env={"REGLAB_CACHE_DIR": str(cache)}, text=text)
+    assert result.returncode != 0 and "boom" in result.stderr
+    assert not list((cache / "fences").glob("*.json"))
+
+
+def test_no_cache_setting_runs_every_fence_and_stores_nothing(tmp_path):
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    for _ in range(2):
+        build(tmp_path, cache, log, env={"REGLAB_NO_CACHE": "1"})
+        assert executed(log) == ["first", "second"]
+    assert not (cache / "fences").exists()
+
+
+def test_entries_hold_only_the_printed_output(tmp_path):
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    build(tmp_path, cache, log)
+    entries = sorted(json.loads(p.read_text())["output"] for p in (cache / "fences").glob("*.json"))
+    assert entries == ["first says 21\n", "second says 42\n"]
