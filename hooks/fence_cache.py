@@ -59,6 +59,12 @@ def salt(root: Path = _ROOT) -> str:
         "libraries": {name: _version(name) for name in _LIBRARIES},
         "settings": settings,
     }
+    from reglab import config as lab
+
+    if lab.mnist():  # the file in use, which no setting names
+        from reglab import data
+
+        material["mnist"] = data.mnist_digest()
     h.update(json.dumps(material, sort_keys=True).encode())
     return h.hexdigest()
 

@@ -52,8 +52,12 @@ def on_config(config, **kwargs):
         sys.path.insert(0, _SNIPPETS)
     from reglab import config as lab  # light: TensorFlow loads only when a page needs it
 
-    try:  # check the lab's settings before any page is built
+    try:  # check the lab's settings, and that MNIST is at hand if asked for, before any page
         lab.cache_dir(), lab.cache_enabled(), lab.quiet(), lab.workers()
+        if lab.mnist():
+            from reglab import data
+
+            data.mnist_digest()
     except lab.ConfigError as exc:
         raise PluginError(f"reglab: {exc}") from None
     for handler in logging.getLogger("mkdocs").handlers:

@@ -6,8 +6,9 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT
 from reglab import mean_ci, paired_diff
+
+from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "pitfalls"
 

@@ -4,6 +4,7 @@ import runpy
 
 import numpy as np
 import pytest
+
 from conftest import ROOT
 
 NONE = "no regularization"

@@ -4,6 +4,7 @@ import runpy
 
 import numpy as np
 import pytest
+
 from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "bias_variance"

@@ -4,8 +4,9 @@ import runpy
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from reglab import paired_diff
+
+from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "l1_l2"
 

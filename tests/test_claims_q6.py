@@ -5,8 +5,9 @@ import runpy
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT
 from reglab import paired_diff
+
+from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "early_stopping"
 NONE, DEFAULT, RESTORE, GL = (

@@ -5,14 +5,17 @@ import runpy
 import keras
 import numpy as np
 import pytest
+from reglab import config, mean_ci
+
 from conftest import ROOT
-from reglab import mean_ci
 
 BASE, DROP = "no dropout", "dropout 0.5"
 
 
 @pytest.fixture(scope="module")
 def page():
+    if config.mnist():
+        pytest.skip("REGLAB_MNIST=1: the page's prose describes the default digits run")
     return runpy.run_path(str(ROOT / "snippets" / "dropout" / "dropout_vs_none.py"))
 
 

@@ -123,7 +123,7 @@ def test_an_unknown_dataset_in_a_snippet_is_one_line_naming_page_and_snippet(tmp
     failures = [line for line in result.stderr.splitlines() if "Execution of python" in line]
     assert len(failures) == 1
     assert "docs/page.md" in failures[0] and "unknown-dataset" in failures[0]
-    assert "unknown dataset 'mnist'" in failures[0]
+    assert "unknown dataset 'imagenet'" in failures[0]
     assert "Traceback" not in result.stderr
 
 

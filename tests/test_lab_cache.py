@@ -141,8 +141,8 @@ def test_bad_settings_are_one_line_config_errors(tmp_path, monkeypatch):
     for bad in ({"seeds": "5"}, {"seeds": 0}, {"epochs": 2.5}):
         with pytest.raises(ConfigError, match="positive integer"):
             small(**bad)
-    with pytest.raises(ConfigError, match="unknown dataset 'mnist'"):
-        DataSpec(dataset="mnist")
+    with pytest.raises(ConfigError, match="unknown dataset 'imagenet'"):
+        DataSpec(dataset="imagenet")
     with pytest.raises(ConfigError, match="exceeds"):
         small(data=DataSpec(n_train=5000))
 
@@ -201,3 +201,32 @@ def test_builders_from_run_path_train_in_the_worker_pool(tmp_path, monkeypatch):
 
     res = runpy.run_path(str(script))["res"]
     assert res.cached == 0 and list(res.extra("weights", "a")) == [650.0, 650.0]
+
+
+CALLS: list[tuple] = []
+
+
+def square(x: int, offset: int = 0) -> dict:
+    CALLS.append((x, offset))
+    return {"value": x * x + offset}
+
+
+def test_memo_computes_once_per_arguments_and_code(private_cache):
+    CALLS.clear()
+    assert cache.memo(square, 3) == {"value": 9}
+    assert cache.memo(square, 3) == {"value": 9}
+    assert cache.memo(square, 3, offset=1) == {"value": 10}
+    assert CALLS == [(3, 0), (3, 1)]
+    before = set(private_cache.glob("*.json"))
+
+    def edited(x: int, offset: int = 0) -> dict:
+        return {"value": x * x + offset + 100}
+
+    edited.__qualname__ = square.__qualname__  # the same name, other code
+    assert cache.memo(edited, 3) == {"value": 109}
+    assert len(set(private_cache.glob("*.json")) - before) == 1
+
+
+def test_memo_rejects_arguments_it_cannot_key(private_cache):
+    with pytest.raises(ConfigError, match="JSON values"):
+        cache.memo(square, object())

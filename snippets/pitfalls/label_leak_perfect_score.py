@@ -1,6 +1,6 @@
 import keras
 import numpy as np
-from reglab import DataSpec, Split, cache, load
+from reglab import DataSpec, Split, load, memo
 from reglab.engine import train
 
 SPEC = DataSpec(dataset="sparse-binary")  # 100 features, binary labels
@@ -53,25 +53,6 @@ def fit_and_score(seed: int, leak: bool, shuffle_labels: bool, dropout: float) -
     return {"test_accuracy": result.test["accuracy"], "train_accuracy": result.history["accuracy"][-1]}
 
 
-def cached(seed: int, **params) -> dict:
-    """``fit_and_score`` through the lab's result cache, keyed by its code and settings."""
-    material = {
-        "experiment": "pitfalls 000 label leak",
-        "build": cache.fingerprint(fit_and_score),
-        "lab": cache.lab_digest(),
-        "versions": cache.versions(),
-        "data": SPEC.as_dict(),
-        "params": params,
-        "seed": seed,
-    }
-    digest = cache.key(material)
-    hit = cache.load(digest)
-    if hit is None:
-        hit = fit_and_score(seed, **params)
-        cache.store(digest, material, hit)
-    return hit
-
-
 conditions = {
     "leaky table, no dropout": {"leak": True, "shuffle_labels": False, "dropout": 0.0},
     "leaky table, dropout 0.5": {"leak": True, "shuffle_labels": False, "dropout": 0.5},
@@ -80,7 +61,7 @@ conditions = {
     "clean table, labels shuffled at the source": {"leak": False, "shuffle_labels": True, "dropout": 0.0},
 }
 scores = {
-    name: np.array([cached(seed, **params)["test_accuracy"] for seed in range(SEEDS)])
+    name: np.array([memo(fit_and_score, seed, **params)["test_accuracy"] for seed in range(SEEDS)])
     for name, params in conditions.items()
 }
 

@@ -28,6 +28,7 @@ _HOME = {
     "Arm": "experiment",
     "Results": "experiment",
     "run": "experiment",
+    "memo": "cache",
     "MeanCI": "stats",
     "band": "stats",
     "mean_ci": "stats",

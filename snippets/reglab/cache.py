@@ -147,3 +147,32 @@ def store(digest: str, material: dict[str, Any], result: dict[str, Any]) -> None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def memo(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)``, computed once and then read from the cache.
+
+    For a computation that is not a ``reglab.run`` experiment but is worth caching (a
+    hand-written protocol, say). The key covers the function as :func:`fingerprint` sees
+    it, the arguments, the lab's source and the library versions. Arguments and the
+    result must be JSON values (numbers, strings, lists, dicts).
+    """
+    try:
+        arguments = json.loads(json.dumps({"args": args, "kwargs": kwargs}, sort_keys=True))
+    except TypeError as exc:
+        raise config.ConfigError(
+            f"memo({func.__qualname__}): arguments must be JSON values ({exc})"
+        ) from None
+    material = {
+        "memo": func.__qualname__,  # not the module: a page, a test and a notebook differ there
+        "code": fingerprint(func),
+        "arguments": arguments,
+        "lab": lab_digest(),
+        "versions": versions(),
+    }
+    digest = key(material)
+    if (hit := load(digest)) is not None:
+        return hit["value"]
+    value = func(*args, **kwargs)
+    store(digest, material, {"value": value})
+    return value

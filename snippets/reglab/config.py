@@ -4,6 +4,9 @@
   checkout, or ``~/.cache/reglab`` outside one).
 - ``REGLAB_NO_CACHE=1``: train everything afresh and write nothing.
 - ``REGLAB_QUIET=1``: no progress lines on stderr.
+- ``REGLAB_MNIST=1``: page 8 trains on MNIST, read from Keras's dataset cache
+  (``$KERAS_HOME/datasets/mnist.npz``, default ``~/.keras/datasets/mnist.npz``) or
+  downloaded there.
 """
 
 from __future__ import annotations
@@ -35,6 +38,17 @@ def cache_enabled() -> bool:
 def quiet() -> bool:
     """True when ``REGLAB_QUIET`` is set."""
     return _flag("REGLAB_QUIET")
+
+
+def mnist() -> bool:
+    """True when ``REGLAB_MNIST`` is set: page 8 runs on MNIST instead of the 8x8 digits."""
+    return _flag("REGLAB_MNIST")
+
+
+def mnist_path() -> Path:
+    """Where Keras keeps ``mnist.npz``: ``$KERAS_HOME/datasets``, else ``~/.keras/datasets``."""
+    home = os.environ.get("KERAS_HOME") or "~/.keras"
+    return Path(home).expanduser() / "datasets" / "mnist.npz"
 
 
 def cache_dir() -> Path:

@@ -14,7 +14,7 @@ import numpy as np
 from . import cache, config, workers
 from .data import DataSpec
 from .engine import EarlyStop, RunResult
-from .stats import MeanCI, mean_ci, paired_diff
+from .stats import MeanCI, paired_diff
 from .workers import Job
 
 REGISTRY: list[Results] = []  # every experiment run in this process, in order
@@ -81,9 +81,6 @@ class Results:
 
     def seconds_per_epoch(self, arm: str) -> np.ndarray:
         return np.array([r.seconds_per_epoch for r in self.runs[arm]])
-
-    def ci(self, values: np.ndarray) -> MeanCI:
-        return mean_ci(values)
 
     def diff(self, metric: str, baseline: str, treatment: str) -> MeanCI:
         """Paired test-split difference ``treatment - baseline`` with its 95% CI."""

@@ -5,11 +5,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from . import data
 from .experiment import Results
 from .stats import mean_ci
 
 if TYPE_CHECKING:
     from .report import Entry
+
+
+def data_source(spec: data.DataSpec) -> str:
+    """One sentence naming the dataset a run used and the sizes of its splits."""
+    n_rows = len(data.raw(spec.dataset)[1])
+    if spec.dataset == "mnist":
+        official = data.mnist_digest() == data.MNIST_SHA256
+        what = (
+            f"MNIST, {n_rows:,} handwritten digits of 28×28 pixels from Keras's dataset cache "
+            f"({'the official file' if official else 'not the official file: SHA-256 differs'})"
+        )
+    elif spec.dataset == "digits":
+        what = f"scikit-learn's {n_rows:,} handwritten digits of 8×8 pixels"
+    else:
+        what = f"the {spec.dataset} dataset ({n_rows:,} rows)"
+    n_train = "all remaining" if spec.n_train is None else f"{spec.n_train:,}"
+    unit = "rows" if spec.dataset == "sparse-binary" else "images"
+    return (
+        f"Data: {what}; per seed a stratified split of {n_train} training, "
+        f"{spec.n_val:,} validation and {spec.n_test:,} test {unit}."
+    )
 
 
 def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) -> str:

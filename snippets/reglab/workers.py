@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import importlib.util
 import multiprocessing
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -73,13 +72,8 @@ def _init_worker() -> None:
 
 
 def count() -> int:
-    """How many worker processes to use."""
-    raw = os.environ.get("REGLAB_WORKERS", "").strip()
-    if not raw:
-        return max(1, min(2, os.cpu_count() or 1))
-    if not raw.isdigit() or int(raw) < 1:
-        raise config.ConfigError(f"REGLAB_WORKERS={raw!r} must be a positive integer")
-    return int(raw)
+    """How many worker processes to use (``REGLAB_WORKERS``)."""
+    return config.workers()
 
 
 def _get_pool(n: int) -> cf.ProcessPoolExecutor:
