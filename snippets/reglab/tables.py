@@ -99,8 +99,10 @@ def _headline(results: Results) -> tuple[str, str]:
 
 
 def _page_link(e: Entry) -> str:
-    number = e.page.partition("-")[0]
-    return f"[{number if number.isdigit() else e.page.removesuffix('.md')}]({e.page})"
+    """A link from the home page to the page's URL (printed output is not rewritten by
+    MkDocs, so it names the built URL, not the source file)."""
+    number, stem = e.page.partition("-")[0], e.page.removesuffix(".md")
+    return f"[{number if number.isdigit() else stem}]({stem}/)"
 
 
 def at_a_glance(entries: Sequence[Entry]) -> str:
