@@ -8,14 +8,17 @@ not import TensorFlow.
 """
 
 import importlib
+import logging
 import os
-import sys
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow is first imported
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")  # as fast here, and a fixed reduction order
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+# Each model traces its own training loop, by design: keep TensorFlow's retracing notes
+# quiet, here and in worker processes (set before TensorFlow is imported; it keeps it).
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 _HOME = {
     "ConfigError": "config",
@@ -45,6 +48,4 @@ def __getattr__(name: str) -> Any:
         if exc.name != f"{__name__}.{name}":
             raise
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    if "tensorflow" in sys.modules:  # each model traces its own loop, by design: keep TF quiet
-        sys.modules["tensorflow"].get_logger().setLevel("ERROR")
     return getattr(module, name) if name in _HOME else module

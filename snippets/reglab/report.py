@@ -24,6 +24,7 @@ _CHECKOUT = Path(__file__).resolve().parents[2]
 FILE = "_build-report.json"
 _pages: dict[str, list[dict]] = {}
 _before: set[int] = set()
+_catalogued: set[int] = set()  # results loaded for the home page's tables, not run by a page
 
 
 def page_started() -> None:
@@ -34,7 +35,7 @@ def page_started() -> None:
 def page_finished(page: str) -> None:
     """Record the experiments that ``page`` ran (from the cache or freshly). A page whose
     fences were all replayed runs none and keeps its record from the last build."""
-    new = [r for r in REGISTRY if id(r) not in _before]
+    new = [r for r in REGISTRY if id(r) not in _before and id(r) not in _catalogued]
     if not new:
         return
     _pages[page] = [
@@ -116,4 +117,5 @@ def experiments(root: Path = _CHECKOUT) -> list[Entry]:
         before = len(REGISTRY)
         runpy.run_path(str(path), run_name="__reglab_catalogue__")
         entries += [Entry(page, title, snippet, r) for r in REGISTRY[before:]]
+        _catalogued.update(id(r) for r in REGISTRY[before:])
     return entries
