@@ -20,6 +20,6 @@ def build_mlp(dropout: float = 0.0, l2: float = 0.0) -> keras.Model:
 arms = {"no regularization": {}, "dropout 0.3": {"dropout": 0.3}, "L2 (1e-4)": {"l2": 1e-4}}
 settings = {"true labels": DataSpec(n_train=300), "random labels": DataSpec(n_train=300, label_noise=0.9)}
 memorise = {
-    name: run(f"q4 {name}", build_mlp, arms, data=spec, seeds=5, epochs=300)
+    name: run(f"q4 {name}", build_mlp, arms, data=spec, seeds=5, epochs=150)
     for name, spec in settings.items()
 }
