@@ -32,10 +32,17 @@ print(json.dumps({"numbers": res.numbers(), "svg": figures.loss_curves(res, "fau
 """
 
 
+def interruptible() -> None:
+    """Ctrl-C semantics in the child even when this suite runs as a background job, which
+    starts with SIGINT ignored (Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def experiment(cache_dir, seeds=2, epochs=15, workers="1", **popen):
     env = {**os.environ, "REGLAB_CACHE_DIR": str(cache_dir), "REGLAB_WORKERS": workers}
     return subprocess.Popen(
         [sys.executable, "-c", EXPERIMENT, str(seeds), str(epochs)],
+        preexec_fn=interruptible,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
