@@ -58,6 +58,7 @@ def test_every_experiment_file_is_shown_on_a_page():
 
 
 def test_catalogue_finds_every_experiment_with_its_page():
+    report.experiments()  # a second call in one process (mkdocs serve, a test session) finds them all again
     entries = report.experiments()
     names = [e.results.name for e in entries]
     assert len(names) == len(set(names)) >= 20

@@ -114,8 +114,9 @@ def experiments(root: Path = _CHECKOUT) -> list[Entry]:
         path = snippets / snippet
         if not path.exists() or not _calls_run(path):
             continue
-        before = len(REGISTRY)
+        before = {id(r) for r in REGISTRY}  # an experiment run again replaces its entry
         runpy.run_path(str(path), run_name="__reglab_catalogue__")
-        entries += [Entry(page, title, snippet, r) for r in REGISTRY[before:]]
-        _catalogued.update(id(r) for r in REGISTRY[before:])
+        new = [r for r in REGISTRY if id(r) not in before]
+        entries += [Entry(page, title, snippet, r) for r in new]
+        _catalogued.update(id(r) for r in new)
     return entries
