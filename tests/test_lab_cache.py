@@ -230,3 +230,15 @@ def test_memo_computes_once_per_arguments_and_code(private_cache):
 def test_memo_rejects_arguments_it_cannot_key(private_cache):
     with pytest.raises(ConfigError, match="JSON values"):
         cache.memo(square, object())
+
+
+def test_fingerprint_ignores_the_module_name():
+    """`type(x).__name__` in a builder must not key it to the module it runs in (a page,
+    runpy, a test or a notebook each name it differently)."""
+    source = "def probe(model, split):\n    return {'metric': type(model).__name__}\n"
+    prints = set()
+    for module in ("__main__", "__reglab_catalogue__", "_code_block_id_page_"):
+        namespace = {"__name__": module}
+        exec(compile(source, "<page>", "exec"), namespace)
+        prints.add(cache.fingerprint(namespace["probe"]))
+    assert len(prints) == 1

@@ -90,6 +90,8 @@ def fingerprint(func: Callable[..., Any], _seen: set[int] | None = None) -> str:
     _code_digest(func.__code__, h)
     h.update(repr((func.__defaults__, func.__kwdefaults__)).encode())
     for name in sorted(_global_names(func.__code__)):
+        if name.startswith("__") and name.endswith("__"):
+            continue  # `x.__name__` lists a name that the module's own __name__ would answer
         value = func.__globals__.get(name)
         if isinstance(value, _PRIMITIVES) or (
             isinstance(value, tuple) and all(isinstance(v, _PRIMITIVES) for v in value)
