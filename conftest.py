@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -22,17 +21,9 @@ from markdown_it import MarkdownIt  # noqa: E402
 collect_ignore = ["tests/fixtures", "site", ".venv", "tools"]  # fixtures are broken on purpose
 
 ROOT = Path(__file__).resolve().parent
-SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the same base_path as mkdocs.yml
-INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<--[ \t]+"(?P<path>[^"]+)"[ \t]*$', re.MULTILINE)
 SESSION = re.compile(r'session="([^"]+)"')
-
-
-def _include(match: re.Match[str]) -> str:
-    for base in SNIPPET_BASES:
-        path = base / match["path"]
-        if path.is_file():
-            return textwrap.indent(path.read_text(), match["indent"])
-    raise FileNotFoundError(f"snippet include not found: {match['path']}")
+sys.path.insert(0, str(ROOT / "hooks"))
+from notebook_build import expand  # noqa: E402  (the one --8<-- expander, shared with the notebooks)
 
 
 def _expand_fences(state) -> None:
@@ -42,7 +33,7 @@ def _expand_fences(state) -> None:
     for token in state.tokens:
         if token.type != "fence":
             continue
-        token.content = INCLUDE.sub(_include, token.content)
+        token.content = expand(token.content)
         session = SESSION.search(token.info)
         if session:
             if session[1] in sessions:
