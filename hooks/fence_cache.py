@@ -37,7 +37,6 @@ _SETTINGS_WITHOUT_EFFECT = {"REGLAB_QUIET", "REGLAB_WORKERS", "REGLAB_CACHE_DIR"
 _state: dict[str, Any] = {"salt": None, "dir": None}
 _chains: dict[str | None, list[str]] = defaultdict(list)  # code of each session's fences so far
 _skipped: dict[str | None, list[tuple[str, str | None, dict]]] = defaultdict(list)
-stats = {"hits": 0, "runs": 0}
 
 
 def _version(name: str) -> str:
@@ -98,13 +97,11 @@ def _run_cached(
     chain.append(code)
     key = _key(session, chain)
     if (output := _load(key)) is not None:
-        stats["hits"] += 1
         if session:
             _skipped[session].append((code, id, extra))
         return output
     for old_code, old_id, old_extra in _skipped.pop(session, []):  # rebuild the session's state
         _run_python(old_code, session=session, id=old_id, **old_extra)
-    stats["runs"] += 1
     output = _run_python(code, returncode=returncode, session=session, id=id, **extra)
     _store(key, output)  # only reached when the fence succeeded
     return output
@@ -126,11 +123,6 @@ def on_config(config, **kwargs):
         run = _run_cached
     markdown_exec.formatters["python"] = partial(markdown_exec.base_format, language="python", run=run)
     return config
-
-
-def on_pre_build(config, **kwargs):
-    _reset()
-    stats.update(hits=0, runs=0)
 
 
 def on_page_markdown(markdown, **kwargs):
