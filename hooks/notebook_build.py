@@ -212,12 +212,9 @@ def render(page_path: Path, page_text: str | None = None) -> str:
 
 def inputs_digest(page_text: str) -> str:
     """SHA-256 of everything a page's notebook is made from."""
-    h = hashlib.sha256(page_text.encode())
+    h = hashlib.sha256(expand(page_text).encode())  # the page with its includes in place
     h.update(" ".join(metadata.version(d) for d in ("jupytext", "nbformat")).encode())
-    files = [Path(__file__), ROOT / "requirements.txt", *sorted(LAB.glob("*.py"))]
-    for match in INCLUDE.finditer(page_text):
-        files += [base / match["path"] for base in SNIPPET_BASES if (base / match["path"]).is_file()][:1]
-    for path in files:
+    for path in (Path(__file__), ROOT / "requirements.txt", *sorted(LAB.glob("*.py"))):
         h.update(b"\0" + str(path).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
