@@ -70,3 +70,60 @@ def test_engine_reproduces_model_fit_step_for_step(rate):
         assert ours.history[metric] == pytest.approx(history[metric], rel=1e-4, abs=1e-5), metric
     assert ours.test["accuracy"] == pytest.approx(test["accuracy"], abs=1e-6)
     assert ours.test["loss"] == pytest.approx(test["loss"], rel=1e-4)
+
+
+def bn_mlp() -> keras.Model:
+    model = keras.Sequential(
+        [keras.Input((64,)), keras.layers.Dense(32), keras.layers.BatchNormalization(), keras.layers.ReLU()]
+    )
+    model.add(keras.layers.Dropout(0.3))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(optimizer="adamw", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@pytest.mark.parametrize("build", [mlp, bn_mlp], ids=["mlp", "batchnorm"])
+def test_a_reused_traced_model_gives_what_a_fresh_one_gives(build, monkeypatch):
+    """Workers trace an arm's loops once and give later seeds the traced model, reset to
+    the fresh model's state (weights, seed generators, batch statistics, optimizer)."""
+    from reglab import workers
+    from reglab.workers import Job, run_job
+
+    monkeypatch.setattr(workers, "_traced", type(workers._traced)())
+
+    def job(seed: int, arm: str) -> Job:
+        return Job(build, {}, DataSpec(n_train=200), seed, 4, 32, None, arm=arm)
+
+    fresh = {seed: run_job(job(seed, arm=""))[0] for seed in (0, 1)}
+    assert not workers._traced
+    reused = {seed: run_job(job(seed, arm="a"))[0] for seed in (1, 0, 1)}  # 0 and 1 reuse seed 1's
+    assert len(workers._traced) == 1
+    for seed in (0, 1):
+        assert reused[seed].history == fresh[seed].history and reused[seed].test == fresh[seed].test
+    assert fresh[0].test != fresh[1].test
+
+
+def test_the_traced_models_kept_are_bounded_and_survive_eviction(monkeypatch):
+    from reglab import workers
+    from reglab.workers import Job, run_job
+
+    monkeypatch.setattr(workers, "_traced", type(workers._traced)())
+    monkeypatch.setattr(workers, "_KEEP", 2)
+    results = {}
+    for arm in ("a", "b", "c", "b"):  # "c" evicts "a" (and clears the Keras session)
+        results[arm] = run_job(Job(mlp, {"rate": 0.5}, DataSpec(n_train=200), 0, 2, 32, None, arm=arm))[0]
+    assert list(workers._traced) == ["c", "b"]
+    assert results["a"].history == results["b"].history == results["c"].history
+
+
+def test_a_model_of_another_shape_is_not_adopted():
+    from reglab.engine import adopt, prepare
+
+    split = load(DataSpec(n_train=200), 0)
+    small, wide = mlp(), keras.Sequential([keras.Input((64,)), keras.layers.Dense(10)])
+    wide.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    for model in (small, wide):
+        prepare(model, split, 32)
+    before = [v.numpy().copy() for v in small.variables]
+    assert not adopt(small, wide)
+    assert all(np.array_equal(a, v.numpy()) for a, v in zip(before, small.variables, strict=True))

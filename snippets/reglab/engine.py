@@ -65,6 +65,58 @@ def _metric_values(model: keras.Model) -> dict[str, float]:
     return values
 
 
+def prepare(model: keras.Model, split: Split, batch_size: int) -> None:
+    """Create the optimizer's and the metrics' state, as the first call of ``fit`` would."""
+    sample = (tf.constant(split.x_train[:batch_size]), tf.constant(split.y_train[:batch_size]))
+    model.optimizer.build(model.trainable_variables)
+    model._symbolic_build(data_batch=sample)
+
+
+def state(model: keras.Model) -> list[Any]:
+    """Every variable a run starts from: weights, random-seed states and the optimizer's."""
+    return [*model.variables, *model.optimizer.variables]
+
+
+def adopt(traced: keras.Model, fresh: keras.Model) -> bool:
+    """Give ``traced`` the initial state of ``fresh``, a prepared model of the same
+    architecture, so that ``traced``'s compiled loops train it as they would ``fresh``.
+    Returns False, changing nothing, when the two do not match variable for variable."""
+    ours, theirs = state(traced), state(fresh)
+    if len(ours) != len(theirs) or any(
+        a.shape != b.shape or a.dtype != b.dtype for a, b in zip(ours, theirs, strict=True)
+    ):
+        return False
+    for a, b in zip(ours, theirs, strict=True):
+        a.assign(b)
+    return True
+
+
+@dataclass(frozen=True)
+class Loops:
+    """A prepared model's compiled epoch and evaluation. They take the data as arguments,
+    so every replicate of one arm reuses them instead of tracing its own."""
+
+    train_epoch: Callable[[tf.Tensor, tf.Tensor, tf.Tensor], None]
+    evaluate: Callable[[tf.Tensor, tf.Tensor], None]
+
+
+def compile_loops(model: keras.Model, batch_size: int) -> Loops:
+    """Trace nothing yet; return the two compiled functions for ``model``."""
+
+    @tf.function
+    def train_epoch(x: tf.Tensor, y: tf.Tensor, perm: tf.Tensor) -> None:
+        n = tf.shape(x)[0]
+        for i in tf.range((n + batch_size - 1) // batch_size):
+            idx = perm[i * batch_size : tf.minimum((i + 1) * batch_size, n)]
+            model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
+
+    @tf.function
+    def evaluate(xe: tf.Tensor, ye: tf.Tensor) -> None:
+        model.test_step((xe, ye))
+
+    return Loops(train_epoch, evaluate)
+
+
 def train(
     model: keras.Model,
     split: Split,
@@ -77,32 +129,24 @@ def train(
     track_test: bool = False,
     probe: Callable[[keras.Model, Split], dict[str, Any]] | None = None,
     on_epoch: Callable[[int, dict[str, float]], None] | None = None,
+    loops: Loops | None = None,
 ) -> RunResult:
     """Train a compiled model like ``model.fit(x, y, validation_data=val, shuffle=shuffle)``.
 
     ``track_test`` also records test loss and accuracy after every epoch, for reporting
     what a stopping rule chosen on validation data would have given; nothing is selected
     on them. ``probe(model, split)`` runs once on the final model; its dict lands in ``extra``.
+    ``loops`` are ``model``'s compiled loops from an earlier run of the same arm; without
+    them the model is prepared and its loops traced here.
     """
-    x = tf.constant(split.x_train)
-    y = tf.constant(split.y_train)
+    if loops is None:
+        prepare(model, split, batch_size)
+        loops = compile_loops(model, batch_size)
+    train_epoch, evaluate = loops.train_epoch, loops.evaluate
+    x, y = tf.constant(split.x_train), tf.constant(split.y_train)
     n = int(x.shape[0])
-    steps = math.ceil(n / batch_size)
-    model.optimizer.build(model.trainable_variables)
-    model._symbolic_build(data_batch=(x[:batch_size], y[:batch_size]))
-
-    @tf.function(reduce_retracing=True)
-    def train_epoch(perm: tf.Tensor) -> None:
-        for i in tf.range(steps):
-            idx = perm[i * batch_size : tf.minimum((i + 1) * batch_size, n)]
-            model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
-
     x_val, y_val = tf.constant(split.x_val), tf.constant(split.y_val)
     x_test, y_test = tf.constant(split.x_test), tf.constant(split.y_test)
-
-    @tf.function
-    def evaluate(xe: tf.Tensor, ye: tf.Tensor) -> None:
-        model.test_step((xe, ye))
 
     rng = np.random.default_rng([seed, 11])
     names = METRICS + (("test_loss", "test_accuracy") if track_test else ())
@@ -114,7 +158,7 @@ def train(
         t0 = time.perf_counter()
         model.reset_metrics()
         order = rng.permutation(n) if shuffle else np.arange(n)
-        train_epoch(tf.constant(order.astype("int32")))
+        train_epoch(x, y, tf.constant(order.astype("int32")))
         logs = _metric_values(model)
         model.reset_metrics()
         evaluate(x_val, y_val)

@@ -166,6 +166,7 @@ def run(
             arms[arm].early_stop,
             track_test,
             probe,
+            arm=cache.key({**jobs[arm, seed][1], "seed": None}),
         )
         for arm, seed in jobs
     }
