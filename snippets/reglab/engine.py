@@ -58,8 +58,8 @@ class RunResult:
         return cls(**payload)
 
 
-def _metric_values(model: keras.Model) -> dict[str, float]:
-    values = {k: float(v) for k, v in model.get_metrics_result().items()}
+def _metric_values(results: dict[str, Any]) -> dict[str, float]:
+    values = {k: float(v) for k, v in results.items()}
     if "compile_metrics" in values:  # pragma: no cover - Keras version differences
         values.pop("compile_metrics")
     return values
@@ -93,28 +93,47 @@ def adopt(traced: keras.Model, fresh: keras.Model) -> bool:
 
 @dataclass(frozen=True)
 class Loops:
-    """A prepared model's compiled epoch and evaluation. They take the data as arguments,
-    so every replicate of one arm reuses them instead of tracing its own."""
+    """A prepared model's compiled functions. They take the data as arguments, so every
+    replicate of one arm reuses them instead of tracing its own."""
 
     train_epoch: Callable[[tf.Tensor, tf.Tensor, tf.Tensor], None]
-    evaluate: Callable[[tf.Tensor, tf.Tensor], None]
+    logs: Callable[[tuple], list[dict[str, tf.Tensor]]]
+    evaluate: Callable[[tf.Tensor, tf.Tensor], dict[str, tf.Tensor]]
 
 
 def compile_loops(model: keras.Model, batch_size: int) -> Loops:
-    """Trace nothing yet; return the two compiled functions for ``model``."""
+    """The compiled functions for ``model``, each traced on its first call.
+
+    ``train_epoch`` is one whole epoch: ``model.train_step`` on every batch. ``logs``
+    then returns the metrics as ``fit`` logs them: the epoch's running means, then
+    ``model.test_step``'s on each held-out split. (Returning values from the function
+    that holds the batch loop slows the loop down by a third on wide models.)
+    """
 
     @tf.function
     def train_epoch(x: tf.Tensor, y: tf.Tensor, perm: tf.Tensor) -> None:
+        model.reset_metrics()
         n = tf.shape(x)[0]
         for i in tf.range((n + batch_size - 1) // batch_size):
             idx = perm[i * batch_size : tf.minimum((i + 1) * batch_size, n)]
             model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
 
     @tf.function
-    def evaluate(xe: tf.Tensor, ye: tf.Tensor) -> None:
-        model.test_step((xe, ye))
+    def logs(held_out: tuple) -> list[dict[str, tf.Tensor]]:
+        results = [model.get_metrics_result()]
+        for xe, ye in held_out:
+            model.reset_metrics()
+            model.test_step((xe, ye))
+            results.append(model.get_metrics_result())
+        return results
 
-    return Loops(train_epoch, evaluate)
+    @tf.function
+    def evaluate(xe: tf.Tensor, ye: tf.Tensor) -> dict[str, tf.Tensor]:
+        model.reset_metrics()
+        model.test_step((xe, ye))
+        return model.get_metrics_result()
+
+    return Loops(train_epoch, logs, evaluate)
 
 
 def train(
@@ -142,11 +161,13 @@ def train(
     if loops is None:
         prepare(model, split, batch_size)
         loops = compile_loops(model, batch_size)
-    train_epoch, evaluate = loops.train_epoch, loops.evaluate
     x, y = tf.constant(split.x_train), tf.constant(split.y_train)
     n = int(x.shape[0])
-    x_val, y_val = tf.constant(split.x_val), tf.constant(split.y_val)
     x_test, y_test = tf.constant(split.x_test), tf.constant(split.y_test)
+    held_out = ((tf.constant(split.x_val), tf.constant(split.y_val)),)
+    prefixes = ("", "val_") + (("test_",) if track_test else ())
+    if track_test:
+        held_out += ((x_test, y_test),)
 
     rng = np.random.default_rng([seed, 11])
     names = METRICS + (("test_loss", "test_accuracy") if track_test else ())
@@ -156,17 +177,14 @@ def train(
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
-        model.reset_metrics()
         order = rng.permutation(n) if shuffle else np.arange(n)
-        train_epoch(x, y, tf.constant(order.astype("int32")))
-        logs = _metric_values(model)
-        model.reset_metrics()
-        evaluate(x_val, y_val)
-        logs.update({f"val_{k}": v for k, v in _metric_values(model).items()})
-        if track_test:
-            model.reset_metrics()
-            evaluate(x_test, y_test)
-            logs.update({f"test_{k}": v for k, v in _metric_values(model).items()})
+        loops.train_epoch(x, y, tf.constant(order.astype("int32")))
+        results = loops.logs(held_out)
+        logs = {
+            prefix + k: v
+            for prefix, result in zip(prefixes, results, strict=True)
+            for k, v in _metric_values(result).items()
+        }
         times.append(time.perf_counter() - t0)
         for k in names:
             history[k].append(logs[k])
@@ -182,9 +200,8 @@ def train(
                 break
     if best_weights is not None:
         model.set_weights(best_weights)
-    model.reset_metrics()
-    evaluate(x_test, y_test)
-    test = _metric_values(model)  # as model.evaluate reports it: "loss" includes any penalty
+    # As model.evaluate reports it: "loss" includes any penalty.
+    test = _metric_values(loops.evaluate(x_test, y_test))
     loss_fn = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
     test["data_loss"] = float(np.mean(loss_fn(split.y_test, model(x_test, training=False))))
     extra = probe(model, split) if probe else {}
