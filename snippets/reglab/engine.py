@@ -21,6 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from tensorflow.python import pywrap_tfe  # noqa: E402
 
 from .data import Split  # noqa: E402
 
@@ -63,6 +64,21 @@ def _metric_values(results: dict[str, Any]) -> dict[str, float]:
     if "compile_metrics" in values:  # pragma: no cover - Keras version differences
         values.pop("compile_metrics")
     return values
+
+
+def set_random_seed(seed: int) -> None:
+    """``keras.utils.set_random_seed(seed)``, keeping TensorFlow's caches.
+
+    ``tf.random.set_seed`` also empties TensorFlow's kernel and function caches, to reset
+    stateful random kernels (Keras layers use stateless ones, seeded from here). Emptied,
+    every compiled function re-optimizes its graph on its next call: 0.15 s per run.
+    """
+    empty = pywrap_tfe.TFE_ContextClearCaches
+    pywrap_tfe.TFE_ContextClearCaches = lambda handle: None
+    try:
+        keras.utils.set_random_seed(seed)
+    finally:
+        pywrap_tfe.TFE_ContextClearCaches = empty
 
 
 def prepare(model: keras.Model, split: Split, batch_size: int) -> None:

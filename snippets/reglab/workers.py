@@ -22,7 +22,7 @@ import cloudpickle
 
 from . import config
 from .data import DataSpec, load
-from .engine import EarlyStop, Loops, RunResult, adopt, compile_loops, prepare, train
+from .engine import EarlyStop, Loops, RunResult, adopt, compile_loops, prepare, set_random_seed, train
 
 _pool: cf.ProcessPoolExecutor | None = None
 _KEEP = 12  # traced models kept per process, most recently used first
@@ -69,11 +69,9 @@ def _traced_model(job: Job, fresh: Any) -> tuple[Any, Loops]:
 
 def run_job(job: Job) -> tuple[RunResult, float]:
     """Train one run here; returns the result and the wall time it took."""
-    import keras
-
     t0 = time.perf_counter()
     split = load(job.data, job.seed)
-    keras.utils.set_random_seed(job.seed)
+    set_random_seed(job.seed)
     fresh = job.build(**job.params)
     prepare(fresh, split, job.batch_size)
     model, loops = _traced_model(job, fresh)
