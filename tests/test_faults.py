@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from reglab import cache
@@ -136,3 +137,46 @@ def test_an_unknown_dataset_in_a_snippet_is_one_line_naming_page_and_snippet(tmp
 
 def test_format_version_is_part_of_every_key():
     assert cache.versions()["format"] == str(cache.FORMAT)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except OSError:
+        return False
+
+
+def test_workers_of_a_build_killed_outright_exit_instead_of_training_on(tmp_path):
+    proc = experiment(tmp_path, seeds=4, epochs=2000, workers="2")
+    for _ in range(600):  # the pool starts with the first experiment
+        workers = [pid for pid in _children(proc.pid) if b"spawn_main" in _cmdline(pid)]
+        if len(workers) == 2:
+            break
+        time.sleep(0.1)
+    assert len(workers) == 2
+    proc.kill()  # SIGKILL: no handler runs, the workers are orphaned mid-run
+    proc.communicate(timeout=60)
+    for _ in range(600):
+        if not any(_running(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import importlib.util
 import multiprocessing
+import os
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -93,8 +95,17 @@ def _run_pickled(payload: bytes) -> tuple[RunResult, float]:
     return run_job(cloudpickle.loads(payload))
 
 
-def _init_worker() -> None:
+def _exit_with(parent: int) -> None:
+    """Exit once ``parent`` is gone: a killed build leaves no worker training on."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _init_worker(parent: int) -> None:
     import reglab  # noqa: F401  (sets TensorFlow's environment, imports it once)
+
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
 def count() -> int:
@@ -106,7 +117,9 @@ def _get_pool(n: int) -> cf.ProcessPoolExecutor:
     global _pool
     if _pool is None:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
-        _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+        _pool = cf.ProcessPoolExecutor(
+            max_workers=n, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+        )
     return _pool
 
 
