@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 LAB = ROOT / "snippets" / "reglab"
 OUT = ROOT / "notebooks"
-MEMO = ROOT / ".cache" / "notebooks"  # rendered notebooks by a digest of their inputs
 SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the base_path of pymdownx.snippets in mkdocs.yml
 
 PAGE = re.compile(r"^\d\d-[\w-]+\.md$")
@@ -220,15 +219,18 @@ def inputs_digest(page_text: str) -> str:
 
 
 def render_memoised(page_path: Path, page_text: str) -> str:
-    """:func:`render`, read back from ``.cache/notebooks`` when no input changed."""
-    memo = MEMO / f"{inputs_digest(page_text)}.ipynb"
+    """:func:`render`, read back from ``<cache dir>/notebooks`` when no input changed."""
+    from reglab import config
+
+    memos = config.cache_dir() / "notebooks"
+    memo = memos / f"{inputs_digest(page_text)}.ipynb"
     try:
         return memo.read_text()
     except FileNotFoundError:
         pass
     text = render(page_path, page_text)
-    MEMO.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=MEMO, suffix=".tmp")
+    memos.mkdir(exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=memos, suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(text)

@@ -84,8 +84,14 @@ def set_random_seed(seed: int) -> None:
 def prepare(model: keras.Model, split: Split, batch_size: int) -> None:
     """Create the optimizer's and the metrics' state, as the first call of ``fit`` would."""
     sample = (tf.constant(split.x_train[:batch_size]), tf.constant(split.y_train[:batch_size]))
-    model.optimizer.build(model.trainable_variables)
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
     model._symbolic_build(data_batch=sample)
+
+
+def built(model: keras.Model) -> bool:
+    """Whether every layer has its weights, as a model that starts from ``keras.Input`` does."""
+    return all(layer.built for layer in model._flatten_layers())
 
 
 def state(model: keras.Model) -> list[Any]:

@@ -24,7 +24,7 @@ import cloudpickle
 
 from . import config
 from .data import DataSpec, load
-from .engine import EarlyStop, Loops, RunResult, adopt, compile_loops, prepare, set_random_seed, train
+from .engine import EarlyStop, Loops, RunResult, adopt, built, compile_loops, prepare, set_random_seed, train
 
 _pool: cf.ProcessPoolExecutor | None = None
 _KEEP = 12  # traced models kept per process, most recently used first
@@ -47,9 +47,9 @@ class Job:
     arm: str = ""  # identifies the arm across seeds: runs of one arm share a traced model
 
 
-def _traced_model(job: Job, fresh: Any) -> tuple[Any, Loops]:
+def _traced_model(job: Job, fresh: Any, split: Any) -> tuple[Any, Loops]:
     """A model of this arm whose loops are already traced, given ``fresh``'s initial state;
-    else ``fresh`` itself with new loops, kept for the arm's next seed.
+    else ``fresh`` itself, prepared, with new loops, kept for the arm's next seed.
 
     Tracing costs about as much as 15 epochs of a small model, so it is done once per arm
     and process. Starting from the same state, the traced model computes what ``fresh``
@@ -57,9 +57,12 @@ def _traced_model(job: Job, fresh: Any) -> tuple[Any, Loops]:
     import keras
 
     kept = _traced.get(job.arm) if job.arm else None
-    if kept is not None and adopt(kept[0], fresh):
-        _traced.move_to_end(job.arm)
-        return kept
+    if kept is not None and built(fresh):
+        fresh.optimizer.build(fresh.trainable_variables)  # its initial state, to copy
+        if adopt(kept[0], fresh):
+            _traced.move_to_end(job.arm)
+            return kept
+    prepare(fresh, split, job.batch_size)
     loops = compile_loops(fresh, job.batch_size)
     if job.arm:
         _traced[job.arm] = (fresh, loops)
@@ -74,9 +77,7 @@ def run_job(job: Job) -> tuple[RunResult, float]:
     t0 = time.perf_counter()
     split = load(job.data, job.seed)
     set_random_seed(job.seed)
-    fresh = job.build(**job.params)
-    prepare(fresh, split, job.batch_size)
-    model, loops = _traced_model(job, fresh)
+    model, loops = _traced_model(job, job.build(**job.params), split)
     result = train(
         model,
         split,
