@@ -3,8 +3,10 @@ initial seed in each replicate; results come from the cache when nothing changed
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,6 +20,18 @@ from .stats import MeanCI, paired_diff
 from .workers import Job
 
 REGISTRY: list[Results] = []  # every experiment run in this process, in order
+_registry_lock = threading.Lock()
+_collecting = threading.local()  # .results: what this thread's experiments are added to
+
+
+@contextlib.contextmanager
+def collected() -> Iterator[list[Results]]:
+    """The experiments that this thread runs inside the block, in order."""
+    _collecting.results = found = []
+    try:
+        yield found
+    finally:
+        del _collecting.results
 
 
 @dataclass(frozen=True)
@@ -179,5 +193,8 @@ def run(
         found[arm_name, seed] = result
     runs = {arm: [found[arm, seed] for seed in range(seeds)] for arm in arms}
     results = Results(name=name, runs=runs, seeds=list(range(seeds)), cached=cached)
-    REGISTRY[:] = [r for r in REGISTRY if r.name != name] + [results]
+    with _registry_lock:
+        REGISTRY[:] = [r for r in REGISTRY if r.name != name] + [results]
+    if (found := getattr(_collecting, "results", None)) is not None:
+        found.append(results)
     return results

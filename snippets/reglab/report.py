@@ -8,6 +8,7 @@ MkDocs hooks call :func:`page_started` and :func:`page_finished` around each pag
 from __future__ import annotations
 
 import ast
+import concurrent.futures as cf
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config
-from .experiment import REGISTRY, Results
+from .experiment import REGISTRY, Results, collected
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
@@ -105,18 +106,35 @@ def _snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
+def _run_snippet(path: Path, number: int) -> list[Results]:
+    with collected() as found:
+        runpy.run_path(str(path), run_name=f"__reglab_catalogue_{number}__")
+    return found
+
+
 def experiments(root: Path = _CHECKOUT) -> list[Entry]:
     """Every experiment on the site, in page order: each snippet file that calls
-    :func:`reglab.run` is executed (the result cache serves unchanged runs)."""
+    :func:`reglab.run` is executed (the result cache serves unchanged runs).
+
+    Snippets run a few at a time, in threads, so that on a cold cache the worker
+    processes always have runs queued: no core waits for the last run of an experiment
+    or for the build process between two experiments."""
     snippets, pages = root / "snippets", _snippet_pages(root / "docs")
+    todo = [
+        (snippet, page, title)
+        for snippet, (page, title) in sorted(pages.items(), key=lambda item: (item[1][0], item[0]))
+        if (snippets / snippet).exists() and _calls_run(snippets / snippet)
+    ]
     entries: list[Entry] = []
-    for snippet, (page, title) in sorted(pages.items(), key=lambda item: (item[1][0], item[0])):
-        path = snippets / snippet
-        if not path.exists() or not _calls_run(path):
-            continue
-        before = {id(r) for r in REGISTRY}  # an experiment run again replaces its entry
-        runpy.run_path(str(path), run_name="__reglab_catalogue__")
-        new = [r for r in REGISTRY if id(r) not in before]
-        entries += [Entry(page, title, snippet, r) for r in new]
-        _catalogued.update(id(r) for r in new)
+    with cf.ThreadPoolExecutor(max_workers=3, thread_name_prefix="reglab-catalogue") as threads:
+        futures = [threads.submit(_run_snippet, snippets / s, i) for i, (s, _, _) in enumerate(todo)]
+        try:
+            for (snippet, page, title), future in zip(todo, futures, strict=True):
+                found = future.result()
+                entries += [Entry(page, title, snippet, r) for r in found]
+                _catalogued.update(id(r) for r in found)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
     return entries

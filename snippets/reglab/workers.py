@@ -27,8 +27,10 @@ from .data import DataSpec, load
 from .engine import EarlyStop, Loops, RunResult, adopt, built, compile_loops, prepare, set_random_seed, train
 
 _pool: cf.ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
 _KEEP = 12  # traced models kept per process, most recently used first
 _traced: OrderedDict[str, tuple[Any, Loops]] = OrderedDict()
+_here = threading.Lock()  # held while a run trains in this process
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,14 @@ def count() -> int:
 
 def _get_pool(n: int) -> cf.ProcessPoolExecutor:
     global _pool
-    if _pool is None:
+    with _pool_lock:  # experiments may start from several threads
+        if _pool is not None:
+            return _pool
         context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
         _pool = cf.ProcessPoolExecutor(
             max_workers=n, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
         )
-    return _pool
+        return _pool
 
 
 def _ship_by_value(func: Callable[..., Any] | None) -> None:
@@ -144,7 +148,9 @@ def train_all(jobs: dict[Any, Job]) -> Iterator[tuple[Any, RunResult, float]]:
     n = count()
     if n == 1 or len(jobs) < 2:
         for key, job in jobs.items():
-            yield (key, *run_job(job))
+            with _here:  # seeding is process-wide: one run at a time in this process
+                done = run_job(job)
+            yield (key, *done)
         return
     for job in jobs.values():
         _ship_by_value(job.build)
