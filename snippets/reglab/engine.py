@@ -140,22 +140,16 @@ def compile_loops(model: keras.Model, batch_size: int) -> Loops:
             idx = perm[i * batch_size : tf.minimum((i + 1) * batch_size, n)]
             model.train_step((tf.gather(x, idx), tf.gather(y, idx)))
 
-    @tf.function
-    def logs(held_out: tuple) -> list[dict[str, tf.Tensor]]:
-        results = [model.get_metrics_result()]
-        for xe, ye in held_out:
-            model.reset_metrics()
-            model.test_step((xe, ye))
-            results.append(model.get_metrics_result())
-        return results
-
-    @tf.function
     def evaluate(xe: tf.Tensor, ye: tf.Tensor) -> dict[str, tf.Tensor]:
         model.reset_metrics()
         model.test_step((xe, ye))
         return model.get_metrics_result()
 
-    return Loops(train_epoch, logs, evaluate)
+    @tf.function
+    def logs(held_out: tuple) -> list[dict[str, tf.Tensor]]:
+        return [model.get_metrics_result(), *(evaluate(xe, ye) for xe, ye in held_out)]
+
+    return Loops(train_epoch, logs, tf.function(evaluate))
 
 
 def train(
@@ -177,8 +171,9 @@ def train(
     ``track_test`` also records test loss and accuracy after every epoch, for reporting
     what a stopping rule chosen on validation data would have given; nothing is selected
     on them. ``probe(model, split)`` runs once on the final model; its dict lands in ``extra``.
-    ``loops`` are ``model``'s compiled loops from an earlier run of the same arm; without
-    them the model is prepared and its loops traced here.
+    ``loops`` are ``model``'s compiled loops (:func:`compile_loops` on the prepared model,
+    possibly traced by an earlier run of the same arm); without them the model is
+    prepared and its loops made here.
     """
     if loops is None:
         prepare(model, split, batch_size)
