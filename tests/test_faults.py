@@ -139,16 +139,17 @@ def test_format_version_is_part_of_every_key():
     assert cache.versions()["format"] == str(cache.FORMAT)
 
 
+def _stat(pid: int | str) -> list[str]:
+    """A process's /proc stat fields after its name: state, parent, …; none once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
 def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
+    procs = (p.name for p in Path("/proc").iterdir() if p.name.isdigit())
+    return [int(child) for child in procs if (fields := _stat(child)) and int(fields[1]) == pid]
 
 
 def _cmdline(pid: int) -> bytes:
@@ -159,10 +160,8 @@ def _cmdline(pid: int) -> bytes:
 
 
 def _running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
-    except OSError:
-        return False
+    fields = _stat(pid)
+    return bool(fields) and fields[0] not in "ZX"
 
 
 def test_workers_of_a_build_killed_outright_exit_instead_of_training_on(tmp_path):
