@@ -95,9 +95,12 @@ def main() -> int:
     )
     rows = {}
     # Each path first trains a throw-away run: TensorFlow's first-use costs are neither's.
-    warm_ups = {"model.fit (naive)": lambda: _naive(99), "reglab engine": lambda: _engine(99, arm="")}
-    for name, fn in (("model.fit (naive)", _naive), ("reglab engine", _engine)):
-        warm_ups[name]()
+    paths = (
+        ("model.fit (naive)", _naive, lambda: _naive(99)),
+        ("reglab engine", _engine, lambda: _engine(99, arm="")),
+    )
+    for name, fn, warm_up in paths:
+        warm_up()
         timings, accuracy = [], []
         for seed in range(SEEDS):
             seconds, test = fn(seed)
