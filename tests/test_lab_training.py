@@ -47,10 +47,18 @@ def test_same_seed_gives_identical_numbers():
     assert a.history == b.history and a.test == b.test
 
 
+@pytest.mark.parametrize("xla", [False, True], ids=["compiled", "xla"])
 @pytest.mark.parametrize("rate", [0.0, 0.5])
-def test_engine_reproduces_model_fit_step_for_step(rate):
+def test_engine_reproduces_model_fit_step_for_step(rate, xla, monkeypatch):
     """Without shuffling, the engine and `fit` see the same batches in the same order;
-    their per-epoch metrics agree to float precision."""
+    their per-epoch metrics agree to float precision, with or without XLA. (Dropout's
+    masks come from the same seeds, but XLA draws them with its own generator, so
+    there only the deterministic model is compared step for step.)"""
+    from reglab import engine
+
+    if xla and rate:
+        pytest.skip("XLA draws dropout masks with its own generator")
+    monkeypatch.setattr(engine, "XLA_MIN_WORK", 1 if xla else 1e30)
     split = load(DataSpec(n_train=200), 0)
     keras.utils.set_random_seed(0)
     ours = train(mlp(rate), split, epochs=3, batch_size=32, seed=0, shuffle=False)
@@ -82,14 +90,16 @@ def bn_mlp() -> keras.Model:
     return model
 
 
+@pytest.mark.parametrize("xla", [False, True], ids=["compiled", "xla"])
 @pytest.mark.parametrize("build", [mlp, bn_mlp], ids=["mlp", "batchnorm"])
-def test_a_reused_traced_model_gives_what_a_fresh_one_gives(build, monkeypatch):
+def test_a_reused_traced_model_gives_what_a_fresh_one_gives(build, xla, monkeypatch):
     """Workers trace an arm's loops once and give later seeds the traced model, reset to
     the fresh model's state (weights, seed generators, batch statistics, optimizer)."""
-    from reglab import workers
+    from reglab import engine, workers
     from reglab.workers import Job, run_job
 
     monkeypatch.setattr(workers, "_traced", type(workers._traced)())
+    monkeypatch.setattr(engine, "XLA_MIN_WORK", 1 if xla else 1e30)
 
     def job(seed: int, arm: str) -> Job:
         return Job(build, {}, DataSpec(n_train=200), seed, 4, 32, None, arm=arm)
@@ -133,3 +143,23 @@ def test_a_model_of_another_shape_is_not_adopted():
     before = [v.numpy().copy() for v in small.variables]
     assert not adopt(small, wide)
     assert all(np.array_equal(a, v.numpy()) for a, v in zip(before, small.variables, strict=True))
+
+
+def test_an_arms_seeds_go_to_one_worker_in_batches_that_fill_the_pool():
+    from reglab.workers import Job, _batches
+
+    def jobs(arms: str, seeds: int, shared: bool = True) -> dict:
+        return {
+            (a, s): Job(mlp, {}, DataSpec(), s, 1, 32, None, arm=a if shared else "")
+            for s in range(seeds)
+            for a in arms
+        }
+
+    def keys(batches: list) -> list:
+        return [[key for key, _ in batch] for batch in batches]
+
+    assert keys(_batches(jobs("ab", 3), 2)) == [[("a", s) for s in range(3)], [("b", s) for s in range(3)]]
+    assert keys(_batches(jobs("a", 4), 2)) == [[("a", 0), ("a", 1)], [("a", 2), ("a", 3)]]  # both workers
+    ten = keys(_batches(jobs("ab", 10), 2))
+    assert len(ten) == 4 and all(len(b) == 5 and len({a for a, _ in b}) == 1 for b in ten)
+    assert keys(_batches(jobs("ab", 2, shared=False), 2)) == [[("a", 0)], [("b", 0)], [("a", 1)], [("b", 1)]]

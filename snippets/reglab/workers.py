@@ -24,11 +24,23 @@ import cloudpickle
 
 from . import config
 from .data import DataSpec, load
-from .engine import EarlyStop, Loops, RunResult, adopt, built, compile_loops, prepare, set_random_seed, train
+from .engine import (
+    EarlyStop,
+    Loops,
+    RunResult,
+    adopt,
+    built,
+    compile_loops,
+    prepare,
+    set_random_seed,
+    train,
+    uses_xla,
+)
 
 _pool: cf.ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _KEEP = 12  # traced models kept per process, most recently used first
+_BATCH = 5  # at most this many seeds of one arm are sent to a worker together
 _traced: OrderedDict[str, tuple[Any, Loops]] = OrderedDict()
 _here = threading.Lock()  # held while a run trains in this process
 
@@ -65,7 +77,9 @@ def _traced_model(job: Job, fresh: Any, split: Any) -> tuple[Any, Loops]:
             _traced.move_to_end(job.arm)
             return kept
     prepare(fresh, split, job.batch_size)
-    loops = compile_loops(fresh, job.batch_size)
+    loops = compile_loops(
+        fresh, job.batch_size, xla=uses_xla(fresh, job.epochs, len(split.y_train), job.batch_size)
+    )
     if job.arm:
         _traced[job.arm] = (fresh, loops)
         if len(_traced) > _KEEP:
@@ -94,8 +108,8 @@ def run_job(job: Job) -> tuple[RunResult, float]:
     return result, time.perf_counter() - t0
 
 
-def _run_pickled(payload: bytes) -> tuple[RunResult, float]:
-    return run_job(cloudpickle.loads(payload))
+def _run_pickled(payload: bytes) -> list[tuple[RunResult, float]]:
+    return [run_job(job) for job in cloudpickle.loads(payload)]
 
 
 def _exit_with(parent: int) -> None:
@@ -143,6 +157,23 @@ def _ship_by_value(func: Callable[..., Any] | None) -> None:
         cloudpickle.register_pickle_by_value(module)
 
 
+def _batches(jobs: dict[Any, Job], n: int) -> list[list[tuple[Any, Job]]]:
+    """The jobs in batches for the pool, each batch a few seeds of one arm in seed order:
+    a worker traces (or XLA-compiles) each arm once rather than every worker doing it.
+    Up to :data:`_BATCH` seeds a batch, and at least ``n`` batches when there are ``n``
+    jobs to share between ``n`` workers."""
+    arms: dict[str, list[tuple[Any, Job]]] = {}
+    for key, job in jobs.items():
+        arms.setdefault(job.arm or f"unshared {key!r}", []).append((key, job))
+    parts = max(1, -(-n // len(arms)))  # split each arm this many ways at least
+    batches = []
+    for runs in arms.values():
+        k = max(parts, -(-len(runs) // _BATCH))
+        size = -(-len(runs) // k)
+        batches += [runs[i : i + size] for i in range(0, len(runs), size)]
+    return batches
+
+
 def train_all(jobs: dict[Any, Job]) -> Iterator[tuple[Any, RunResult, float]]:
     """Train every job, yielding ``(key, result, seconds)`` as each finishes."""
     n = count()
@@ -156,10 +187,14 @@ def train_all(jobs: dict[Any, Job]) -> Iterator[tuple[Any, RunResult, float]]:
         _ship_by_value(job.build)
         _ship_by_value(job.probe)
     pool = _get_pool(n)
-    futures = {pool.submit(_run_pickled, cloudpickle.dumps(job)): key for key, job in jobs.items()}
+    futures = {
+        pool.submit(_run_pickled, cloudpickle.dumps([job for _, job in batch])): [key for key, _ in batch]
+        for batch in _batches(jobs, n)
+    }
     try:
         for future in cf.as_completed(futures):
-            yield (futures[future], *future.result())
+            for key, done in zip(futures[future], future.result(), strict=True):
+                yield (key, *done)
     except BaseException:
         for future in futures:
             future.cancel()
