@@ -169,6 +169,13 @@ def compile_loops(model: keras.Model, batch_size: int, *, xla: bool = False) -> 
     return Loops(train_epoch, logs, tf.function(evaluate))
 
 
+def loops_for(model: keras.Model, split: Split, epochs: int, batch_size: int) -> Loops:
+    """Prepare ``model`` and make its loops for a run of ``epochs`` on ``split``: with XLA
+    when :func:`uses_xla` says the run is long enough."""
+    prepare(model, split, batch_size)
+    return compile_loops(model, batch_size, xla=uses_xla(model, epochs, len(split.y_train), batch_size))
+
+
 def train(
     model: keras.Model,
     split: Split,
@@ -190,11 +197,10 @@ def train(
     on them. ``probe(model, split)`` runs once on the final model; its dict lands in ``extra``.
     ``loops`` are ``model``'s compiled loops (:func:`compile_loops` on the prepared model,
     possibly traced by an earlier run of the same arm); without them the model is
-    prepared and its loops made here (with XLA when :func:`uses_xla` says so).
+    prepared and its loops made here (:func:`loops_for`).
     """
     if loops is None:
-        prepare(model, split, batch_size)
-        loops = compile_loops(model, batch_size, xla=uses_xla(model, epochs, len(split.y_train), batch_size))
+        loops = loops_for(model, split, epochs, batch_size)
     x, y = tf.constant(split.x_train), tf.constant(split.y_train)
     n = int(x.shape[0])
     x_test, y_test = tf.constant(split.x_test), tf.constant(split.y_test)

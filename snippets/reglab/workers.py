@@ -24,18 +24,7 @@ import cloudpickle
 
 from . import config
 from .data import DataSpec, load
-from .engine import (
-    EarlyStop,
-    Loops,
-    RunResult,
-    adopt,
-    built,
-    compile_loops,
-    prepare,
-    set_random_seed,
-    train,
-    uses_xla,
-)
+from .engine import EarlyStop, Loops, RunResult, adopt, built, loops_for, set_random_seed, train
 
 _pool: cf.ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -76,10 +65,7 @@ def _traced_model(job: Job, fresh: Any, split: Any) -> tuple[Any, Loops]:
         if adopt(kept[0], fresh):
             _traced.move_to_end(job.arm)
             return kept
-    prepare(fresh, split, job.batch_size)
-    loops = compile_loops(
-        fresh, job.batch_size, xla=uses_xla(fresh, job.epochs, len(split.y_train), job.batch_size)
-    )
+    loops = loops_for(fresh, split, job.epochs, job.batch_size)
     if job.arm:
         _traced[job.arm] = (fresh, loops)
         if len(_traced) > _KEEP:
