@@ -47,6 +47,13 @@ def test_same_seed_gives_identical_numbers():
     assert a.history == b.history and a.test == b.test
 
 
+def _use_xla(monkeypatch, on: bool) -> None:
+    """Make every run in the test compile with XLA (``on``) or never, whatever its length."""
+    from reglab import engine
+
+    monkeypatch.setattr(engine, "XLA_MIN_WORK", 1 if on else 1e30)
+
+
 @pytest.mark.parametrize(
     ("rate", "xla"), [(0.0, False), (0.5, False), (0.0, True)], ids=["plain", "dropout", "xla"]
 )
@@ -54,10 +61,8 @@ def test_engine_reproduces_model_fit_step_for_step(rate, xla, monkeypatch):
     """Without shuffling, the engine and `fit` see the same batches in the same order;
     their per-epoch metrics agree to float precision, with or without XLA. (XLA draws
     dropout masks with its own generator, so with XLA only a model without dropout can
-    be compared step for step; `python -m reglab bench` compares dropout runs over seeds.)"""
-    from reglab import engine
-
-    monkeypatch.setattr(engine, "XLA_MIN_WORK", 1 if xla else 1e30)
+    be compared step for step; the test below compares dropout runs over seeds.)"""
+    _use_xla(monkeypatch, xla)
     split = load(DataSpec(n_train=200), 0)
     keras.utils.set_random_seed(0)
     ours = train(mlp(rate), split, epochs=3, batch_size=32, seed=0, shuffle=False)
@@ -94,11 +99,11 @@ def bn_mlp() -> keras.Model:
 def test_a_reused_traced_model_gives_what_a_fresh_one_gives(build, xla, monkeypatch):
     """Workers trace an arm's loops once and give later seeds the traced model, reset to
     the fresh model's state (weights, seed generators, batch statistics, optimizer)."""
-    from reglab import engine, workers
+    from reglab import workers
     from reglab.workers import Job, run_job
 
     monkeypatch.setattr(workers, "_traced", type(workers._traced)())
-    monkeypatch.setattr(engine, "XLA_MIN_WORK", 1 if xla else 1e30)
+    _use_xla(monkeypatch, xla)
 
     def job(seed: int, arm: str) -> Job:
         return Job(build, {}, DataSpec(n_train=200), seed, 4, 32, None, arm=arm)
@@ -168,10 +173,9 @@ def test_xla_dropout_runs_agree_with_fit_within_seed_noise(monkeypatch):
     """With XLA the dropout masks differ from `fit`'s, so agreement is statistical: over
     seeds, the final training loss (which dropout raises) and the test accuracy of the
     XLA-compiled engine and of `fit` differ by no more than seed-to-seed noise."""
-    from reglab import engine
     from reglab.stats import paired_diff
 
-    monkeypatch.setattr(engine, "XLA_MIN_WORK", 1)
+    _use_xla(monkeypatch, True)
     spec, seeds, epochs = DataSpec(n_train=200), range(6), 15
     ours, theirs = [], []
     for seed in seeds:
