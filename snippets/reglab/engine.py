@@ -31,7 +31,7 @@ tf.config.experimental.enable_op_determinism()
 
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 # XLA compiles an epoch in about 1 s more than tracing takes, then runs a 2x512 MLP's
-# epochs 20-35% faster (small models gain far less per step). A run uses it when its
+# epochs 20-37% faster (small models gain far less per step). A run uses it when its
 # weights times its steps reach this: 500 steps of a 2x512 MLP, 15,000 of a 10k-weight one.
 XLA_MIN_WORK = 1.5e8
 
