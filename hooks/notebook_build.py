@@ -134,13 +134,23 @@ def _prose(text: str) -> str:
     return PAGE_LINK.sub(r"\g<text>", ADMONITION.sub(quote, text))
 
 
+def _title_and_body(page: str) -> tuple[str, str]:
+    page = FRONT_MATTER.sub("", page, count=1)
+    title, _, body = page.lstrip("\n").partition("\n")
+    if not title.startswith("# "):
+        raise ValueError("a question page starts with its H1")
+    return title[2:].strip(), body
+
+
+def title(page: str) -> str:
+    """A question page's title: the text of its H1."""
+    return _title_and_body(page)[0]
+
+
 def _jupytext_markdown(page: str) -> tuple[str, str]:
     """The page's title and its body as jupytext Markdown: executed fences are code
     (includes expanded), other fences stay in Markdown cells."""
-    page = FRONT_MATTER.sub("", page, count=1)
-    title, _, page = page.lstrip("\n").partition("\n")
-    if not title.startswith("# "):
-        raise ValueError("a question page starts with its H1")
+    title, page = _title_and_body(page)
     parts, last = [], 0
     for fence in FENCE.finditer(page):
         parts.append(_prose(page[last : fence.start()]))
@@ -150,7 +160,7 @@ def _jupytext_markdown(page: str) -> tuple[str, str]:
             parts.append(f"<!-- #region -->\n{fence.group(0)}\n<!-- #endregion -->")
         last = fence.end()
     parts.append(_prose(page[last:]))
-    return title[2:].strip(), "".join(parts)
+    return title, "".join(parts)
 
 
 def pins() -> str:

