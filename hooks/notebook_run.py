@@ -58,6 +58,22 @@ STYLE = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.S)
 WRAPPER = '<div class="jupyter-wrapper">'
 
 
+HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def _toc_tokens(html: str) -> list[dict]:
+    """The table of contents of the notebook's HTML, from its headings' own ids. (The one
+    mkdocs-jupyter derives from a Markdown export slugs some headings differently, e.g.
+    one with code in it, and its links then miss.)"""
+    from markdown.extensions.toc import nest_toc_tokens
+
+    flat = [
+        {"level": int(level), "id": anchor, "name": re.sub(r"<[^>]+>", "", text).strip(), "children": []}
+        for level, anchor, text in HEADING.findall(html)
+    ]
+    return nest_toc_tokens(flat)
+
+
 def rendered(executed: Path) -> dict:
     """The executed notebook as HTML by mkdocs-jupyter's converter, converted once and kept
     beside the notebook (``NN-slug.html.json``): ``content``, its ``css`` (which the page
@@ -70,7 +86,6 @@ def rendered(executed: Path) -> dict:
         pass
     # Imported only here: importing mkdocs-jupyter takes 0.6 s, which a warm build skips.
     from mkdocs_jupyter import convert
-    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
     html = convert.nb2html(str(executed), execute=False, theme="", allow_errors=False, custom_mathjax_url="")
     head, wrapper, body = MATHJAX.sub("", html).partition(WRAPPER)
@@ -80,7 +95,7 @@ def rendered(executed: Path) -> dict:
     result = {
         "content": STYLE.sub("", head) + wrapper + body,
         "css": css,
-        "toc_tokens": _get_nb_toc_tokens(str(executed), 6)[0],
+        "toc_tokens": _toc_tokens(body),
     }
     write_atomically(memo, json.dumps(result))
     return result

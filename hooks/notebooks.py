@@ -34,7 +34,7 @@ ON_GITHUB = "https://github.com/{repo}/blob/main/notebooks/{name}"
 STYLESHEET = "assets/jupyter/notebook.css"  # mkdocs-jupyter's styles, once for every notebook page
 LEAD = """\
 <p class="reglab-notebook-links"><a href="../../{page}/">Back to the page</a> ·
-<a class="md-button" href="{name}" download="{name}">Download this notebook</a></p>
+<a class="md-button md-button--primary" href="{name}" download="{name}">Download this notebook</a></p>
 <p><em>Executed top to bottom in a fresh kernel when this site was built. The
 <code>pip-install</code> cell was skipped, as the build has the pinned libraries. The build
 also ran one cell, not shown (hence the gap in the execution counts), that forbids

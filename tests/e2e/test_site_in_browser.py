@@ -73,6 +73,11 @@ def pages(site: Path) -> list[str]:
     )
 
 
+def settled(page) -> None:
+    """Wait until the site's own scripts have run (a11y.js names the search dialog)."""
+    page.wait_for_selector(".md-search[aria-label]", state="attached", timeout=10_000)
+
+
 @pytest.fixture(scope="module")
 def visited(built_site, server, browser):
     """Every page loaded once: console errors, requests, figures, math, axe results."""
@@ -85,6 +90,7 @@ def visited(built_site, server, browser):
         page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
         page.on("request", lambda r, requests=requests: requests.append(r.url))
         page.goto(urljoin(server, path.removeprefix("./")), wait_until="networkidle")
+        settled(page)
         figures = page.eval_on_selector_all(
             "svg.reglab-figure",
             "els => els.map(e => ({w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height,"
@@ -250,10 +256,13 @@ def test_no_broken_internal_links_or_anchors(built_site):
     assert broken == []
 
 
-@pytest.mark.parametrize("path", ["08-dropout-in-keras/", "03-l1-vs-l2/", "method/"])
+@pytest.mark.parametrize(
+    "path", ["08-dropout-in-keras/", "03-l1-vs-l2/", "method/", "notebooks/03-l1-vs-l2/"]
+)
 def test_dark_palette_has_no_serious_accessibility_violations(server, browser, path):
     page = browser.new_page(color_scheme="dark")
     page.goto(urljoin(server, path), wait_until="networkidle")
+    settled(page)
     assert page.eval_on_selector("body", "b => b.getAttribute('data-md-color-scheme')") == "slate"
     violations = [
         (v["id"], [n["target"] for n in v["nodes"]][:3])
@@ -262,3 +271,24 @@ def test_dark_palette_has_no_serious_accessibility_violations(server, browser, p
     ]
     page.close()
     assert violations == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_notebook_page_typesets_its_math_and_reads_in_both_palettes(server, browser, scheme):
+    """Math in the notebook's Markdown cells is typeset by the bundled KaTeX, never its code;
+    the notebook's code and text meet the site's contrast; a screenshot goes to
+    test-artifacts/ for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page.goto(urljoin(server, "notebooks/03-l1-vs-l2/"), wait_until="networkidle")
+    settled(page)
+    assert page.locator(".jp-MarkdownCell .katex").count() > 5
+    assert page.locator(".katex-error").count() == 0
+    assert page.locator(".jp-CodeCell .katex").count() == 0
+    assert page.locator(".jp-OutputArea svg.reglab-figure").count() >= 1
+    code = page.locator(".jp-CodeCell .highlight-ipynb").first
+    ink = code.evaluate("e => getComputedStyle(e.querySelector('span') || e).color")
+    background = code.evaluate("e => getComputedStyle(e.closest('.jp-InputArea-editor')).backgroundColor")
+    assert _contrast(ink, background) >= 4.5, (ink, background)
+    page.screenshot(path=str(ARTIFACTS / f"notebook-03-{scheme}.png"))
+    page.close()
