@@ -66,19 +66,26 @@ def mkdocs_build(out: Path, config: Path | None = None, env: dict | None = None)
 
 
 def build_fixture_page(
-    tmp_path: Path, fixture: str | None, as_name: str, env: dict | None = None, text: str | None = None
+    tmp_path: Path,
+    fixture: str | None,
+    as_name: str,
+    env: dict | None = None,
+    text: str | None = None,
+    more_pages: dict[str, str] | None = None,
 ):
     """Build a one-page site from ``tests/fixtures/<fixture>`` (or from ``text``) with this
-    site's settings and hooks."""
+    site's settings and hooks; ``more_pages`` (name to text) are put in front of it."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     docs = tmp_path / "docs"
     docs.mkdir(exist_ok=True)
     (docs / as_name).write_text(
         text if fixture is None else (ROOT / "tests" / "fixtures" / fixture).read_text()
     )
+    for name, content in (more_pages or {}).items():
+        (docs / name).write_text(content)
     config.update(
         docs_dir=str(docs),
-        nav=[as_name],
+        nav=[*(more_pages or {}), as_name],
         hooks=[str(ROOT / hook) for hook in config["hooks"]],
         extra_css=[],
         extra_javascript=[],

@@ -2,13 +2,15 @@
 
 The build executes each page's notebook once its page has run, in a fresh kernel in an
 empty directory, served by the site's result cache, and keeps the executed notebook in
-``<cache dir>/notebooks/executed/<key>/NN-slug.ipynb``. The key covers the notebook's text
-(which embeds the lab and the page's code), this file, the libraries that compute, draw
-and render, and the ``REGLAB_*`` settings that change results. A cell that fails stops
-the build; nothing is stored.
+``<cache dir>/notebooks/executed/<key>/NN-slug.ipynb``, with its HTML from mkdocs-jupyter's
+converter beside it (``NN-slug.html.json``). The key covers the notebook's text (which
+embeds the lab and the page's code), this file, the libraries that compute, draw and
+render, and the ``REGLAB_*`` settings that change results. A cell that fails stops the
+build; nothing is stored.
 
     python hooks/notebook_run.py NOTEBOOK OUT [--may-train]
-        execute NOTEBOOK into OUT; on failure, the last line on stderr says which cell
+        execute NOTEBOOK into OUT and convert it to HTML beside it; on failure, the last
+        line on stderr says which cell (exit status 3: runs missing from the cache)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import notebook_build
 _LIBRARIES = (*notebook_build.RUNTIME, "ipykernel", "nbclient", "nbformat", "nbconvert", "mkdocs-jupyter")
 _SETTINGS_WITHOUT_EFFECT = {"REGLAB_QUIET", "REGLAB_WORKERS", "REGLAB_CACHE_DIR"}
 CELL_TIMEOUT = 900  # seconds; a cell served by the cache takes a few
+MISSING_RUNS = 3  # exit status when the cache lacks runs the notebook needs
 
 # Inserted after the set-up cells while the build runs the notebook, and removed from the
 # executed notebook the site shows: training inside the notebook would mean its results
@@ -45,7 +48,7 @@ def _cache_only(specs):
     if specs:
         raise RuntimeError(
             f"{len(specs)} runs, such as {sorted(specs)[0]}, are not in the site's result "
-            "cache: the notebook's cache keys differ from the page's"
+            "cache: its page has not run, or the notebook's cache keys differ from the page's"
         )
     return _train_all(specs)
 
@@ -74,12 +77,12 @@ def _toc_tokens(html: str) -> list[dict]:
     return nest_toc_tokens(flat)
 
 
-def rendered(executed: Path) -> dict:
+def rendered(executed: Path, memo: Path | None = None) -> dict:
     """The executed notebook as HTML by mkdocs-jupyter's converter, converted once and kept
     beside the notebook (``NN-slug.html.json``): ``content``, its ``css`` (which the page
     links instead of inlining 0.6 MB of it) and ``toc_tokens``. No MathJax: the site
     typesets math with its bundled KaTeX."""
-    memo = executed.with_suffix(".html.json")
+    memo = memo or executed.with_suffix(".html.json")
     try:
         return json.loads(memo.read_text())
     except (OSError, ValueError):
@@ -196,16 +199,17 @@ class Job:
     def running(self) -> bool:
         return self.process.poll() is None
 
-    def wait(self) -> str | None:
-        """None when the notebook ran; else the last line it printed (which cell failed)."""
+    def wait(self) -> tuple[int, str | None]:
+        """The exit status, and None when the notebook ran, else the last line it printed
+        (which cell failed)."""
         code = self.process.wait()
         self._log.seek(0)
         lines = [line for line in self._log.read().splitlines() if line.strip()]
         self._log.close()
         self._dir.cleanup()
         if code == 0 and self.out.exists():
-            return None
-        return lines[-1] if lines else f"exit status {code}"
+            return code, None
+        return code, lines[-1] if lines else f"exit status {code}"
 
     def stop(self) -> None:
         if self.running():
@@ -238,8 +242,15 @@ def main(argv: list[str]) -> int:
         text = execute(notebook.read_text(), config.cache_dir(), cache_only=argv[2:] == [])
     except NotebookFailed as exc:
         print(exc, file=sys.stderr)
-        return 1
-    write_atomically(out, text)
+        return MISSING_RUNS if "not in the site's result cache" in str(exc) else 1
+    # The HTML first: the notebook's presence is what tells the build that both are done.
+    staged = out.with_suffix(".staged.ipynb")
+    write_atomically(staged, text)
+    try:
+        rendered(staged, memo=out.with_suffix(".html.json"))
+        os.replace(staged, out)
+    finally:
+        staged.unlink(missing_ok=True)
     return 0
 
 

@@ -3,9 +3,11 @@ a page of the site (``notebooks/NN-slug/``, rendered by mkdocs-jupyter's convert
 links from the page to it, to its download, and to Colab and GitHub when the repository
 is known.
 
-A page's notebook starts executing, in a child process, as soon as the page itself has
-run (so the result cache holds its runs); at most two run at once, beside the rest of the
-build, and the notebook's page waits for its own. Executed notebooks and their HTML are
+A page's notebook starts executing, in a child process, as soon as the result cache holds
+its page's runs: once the home page has run its catalogue of every experiment, or else
+once the page itself has run (a notebook started early that finds runs missing is run
+again then). At most two run at once, beside the rest of the build, and each notebook's
+page waits for its own. Executed notebooks and their HTML are
 kept in the result cache (``hooks/notebook_run.py``), so a rebuild with nothing changed
 executes and converts none, and does not even import the converter.
 """
@@ -13,6 +15,7 @@ executes and converts none, and does not even import the converter.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -27,7 +30,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
+log = logging.getLogger("mkdocs.hooks.notebooks")
 RUNNING_AT_ONCE = 2
+HOME = "index.md"  # its catalogue runs every experiment of the site, first
 GITHUB = re.compile(r"(?:https?://|ssh://git@|git@)github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
 COLAB = "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"
 ON_GITHUB = "https://github.com/{repo}/blob/main/notebooks/{name}"
@@ -50,6 +55,7 @@ class Notebook:
     out: Path  # the executed notebook
     cache_only: bool
     queued: bool = False
+    early: bool = False  # queued before its page ran (by the home page's catalogue)
     job: notebook_run.Job | None = None
 
     def start(self) -> None:
@@ -122,10 +128,12 @@ def on_page_markdown(markdown: str, page, **kwargs) -> str:
 
 
 def on_page_content(html: str, page, **kwargs) -> str:
-    """A question page has run: queue its notebook. A notebook page: the executed notebook."""
+    """A question page has run: queue its notebook. The home page has run its catalogue of
+    every experiment: queue them all, early. A notebook page: the executed notebook."""
     for notebook in _state["notebooks"].values():
-        if notebook.page == page.file.src_uri and notebook.job is None and not notebook.out.exists():
+        if page.file.src_uri in (notebook.page, HOME) and notebook.job is None and not notebook.out.exists():
             notebook.queued = True
+            notebook.early = notebook.early or page.file.src_uri != notebook.page
     _pump()
     if (notebook := _state["notebooks"].get(page.file.src_uri)) is None:
         return html
@@ -160,7 +168,12 @@ def _wait_for(notebook: Notebook) -> None:
         return
     if notebook.job is None:
         notebook.start()
-    failure = notebook.job.wait()
+    code, failure = notebook.job.wait()
+    if code == notebook_run.MISSING_RUNS and notebook.early:  # started before its page had run
+        log.info("the notebook of docs/%s started before its page had run; running it again", notebook.page)
+        notebook.early = False
+        notebook.start()
+        code, failure = notebook.job.wait()
     _pump()
     if failure is not None:
         raise PluginError(f"the notebook of docs/{notebook.page} failed when executed: {failure}")

@@ -204,3 +204,59 @@ def test_the_executed_notebook_prints_the_numbers_the_page_prints(built_site, pa
         assert SVG.findall(in_notebook[fence_id]) == SVG.findall(printed), fence_id
         assert set(numbers(printed)) <= set(NUMBER.findall(html)), fence_id  # the page shows them
     assert sum(len(numbers(p)) for p in on_page.values()) > 10
+
+
+def test_a_notebook_started_before_its_page_ran_runs_again_after_it(tmp_path):
+    """Notebooks start once the home page has run; this home page trains nothing, so the
+    notebook first finds its runs missing (and may not train them), then succeeds once its
+    page has run, printing the page's numbers."""
+    cache = tmp_path / "cache"
+    result = build_fixture_page(
+        tmp_path,
+        "notebook-early.md",
+        as_name="01-notebook-early.md",
+        env={"REGLAB_CACHE_DIR": str(cache), "REGLAB_WORKERS": "1"},
+        more_pages={"index.md": "# Home\n\nNo catalogue here.\n"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    executed = nbformat.reads(
+        (tmp_path / "site" / "notebooks" / "01-notebook-early" / "01-notebook-early.ipynb").read_text(),
+        as_version=4,
+    )
+    printed = json.loads(fence_cache.printed_path(cache, "01-notebook-early.md").read_text())
+    cell = next(c for c in executed.cells if c.id == "tiny-experiment")
+    assert cell.outputs[0]["data"]["text/markdown"] == printed["tiny-experiment"]
+    assert "test accuracy, seed by seed: [0." in printed["tiny-experiment"]
+    assert len(list(cache.glob("*.json"))) == 2  # the page's two runs; the notebook trained none
+
+
+class _FakeJob:
+    def __init__(self, outcomes, notebook):
+        self.outcomes, self.notebook = outcomes, notebook
+
+    def wait(self):
+        code, failure = self.outcomes.pop(0)
+        if failure is None:
+            self.notebook.out.write_text("{}")
+        return code, failure
+
+    def running(self):
+        return False
+
+
+@pytest.mark.parametrize("early", [True, False], ids=["started-early", "started-by-its-page"])
+def test_missing_runs_are_retried_only_for_a_notebook_started_before_its_page(tmp_path, monkeypatch, early):
+    missing = (notebook_run.MISSING_RUNS, "cell 'x' failed: RuntimeError: 2 runs … not in the cache")
+    outcomes = [missing, (0, None)]
+    notebook = notebooks.Notebook("01-x.md", "{}", tmp_path / "01-x.ipynb", cache_only=True, early=early)
+
+    def start(self):
+        self.job = _FakeJob(outcomes, self)
+
+    monkeypatch.setattr(notebooks.Notebook, "start", start)
+    if early:
+        notebooks._wait_for(notebook)
+        assert notebook.out.exists() and outcomes == []
+    else:
+        with pytest.raises(notebooks.PluginError, match="not in the cache"):
+            notebooks._wait_for(notebook)
