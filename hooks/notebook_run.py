@@ -8,7 +8,7 @@ embeds the lab and the page's code), this file, the libraries that compute, draw
 render, and the ``REGLAB_*`` settings that change results. A cell that fails stops the
 build; nothing is stored.
 
-    python hooks/notebook_run.py NOTEBOOK OUT [--may-train]
+    python hooks/notebook_run.py NOTEBOOK OUT [--may-train] [--parent=PID]
         execute NOTEBOOK into OUT and convert it to HTML beside it; on failure, the last
         line on stderr says which cell (exit status 3: runs missing from the cache)
 """
@@ -58,6 +58,8 @@ reglab.workers.train_all = _cache_only"""
 
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 STYLE = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.S)
+# nbconvert's loader for Mermaid diagrams, which imports them from a CDN; no notebook here has one
+MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid.*?</script>\s*', re.S)
 WRAPPER = '<div class="jupyter-wrapper">'
 
 
@@ -91,9 +93,11 @@ def rendered(executed: Path, memo: Path | None = None) -> dict:
     from mkdocs_jupyter import convert
 
     html = convert.nb2html(str(executed), execute=False, theme="", allow_errors=False, custom_mathjax_url="")
-    head, wrapper, body = MATHJAX.sub("", html).partition(WRAPPER)
+    head, wrapper, body = MERMAID.sub("", MATHJAX.sub("", html)).partition(WRAPPER)
     if not wrapper:
         raise ValueError(f"{executed.name}: mkdocs-jupyter's HTML has no {WRAPPER}")
+    if "cdnjs" in head or "cdn.jsdelivr" in head:
+        raise ValueError(f"{executed.name}: mkdocs-jupyter's HTML loads a script from another host")
     css = "\n".join(STYLE.findall(head))  # only in front of the notebook: figures carry their own
     result = {
         "content": STYLE.sub("", head) + wrapper + body,
@@ -105,7 +109,13 @@ def rendered(executed: Path, memo: Path | None = None) -> dict:
 
 
 class NotebookFailed(RuntimeError):
-    """A cell of the notebook raised. The message is one line naming the cell."""
+    """A cell of the notebook raised, or the kernel failed. Printed as one line."""
+
+    def line(self) -> str:
+        return FAILURE + " ".join(str(self).split())
+
+
+FAILURE = "notebook failed: "  # the child's one line on stderr that says why
 
 
 @functools.cache
@@ -124,13 +134,17 @@ def key(notebook_text: str) -> str:
         "libraries": {name: _version(name) for name in _LIBRARIES},
         "settings": {k: v for k, v in sorted(settings.items()) if k not in _SETTINGS_WITHOUT_EFFECT},
     }
+    if material["settings"].get("REGLAB_MNIST", "0") not in ("", "0", "false", "no"):
+        from reglab import data
+
+        material["mnist"] = data.mnist_digest()  # the file in use, which no setting names
     h = hashlib.sha256(notebook_text.encode())
     h.update(Path(__file__).read_bytes())
     h.update(json.dumps(material, sort_keys=True).encode())
     return h.hexdigest()
 
 
-def execute(notebook_text: str, cache_dir: Path, cache_only: bool = True) -> str:
+def execute(notebook_text: str, cache_dir: Path | None, cache_only: bool = True) -> str:
     """The notebook executed in a fresh kernel in an empty directory, as ``.ipynb`` text.
 
     The ``pip-install`` cells are skipped: the build's environment already has the pins.
@@ -144,7 +158,9 @@ def execute(notebook_text: str, cache_dir: Path, cache_only: bool = True) -> str
     if cache_only:
         setup_end = max(i for i, c in enumerate(nb.cells) if c.id.startswith("setup-")) + 1
         nb.cells.insert(setup_end, nbformat.v4.new_code_cell(CACHE_ONLY, id=CACHE_ONLY_ID))
-    env = {**os.environ, "REGLAB_CACHE_DIR": str(cache_dir), "REGLAB_QUIET": "1"}
+    env = {**os.environ, "REGLAB_QUIET": "1"}
+    if cache_dir is not None:  # absolute: the kernel runs in another directory
+        env["REGLAB_CACHE_DIR"] = str(cache_dir.resolve())
     env.pop("PYTHONPATH", None)  # the notebook imports the lab it writes, not the checkout's
     with tempfile.TemporaryDirectory(prefix="reglab-notebook-") as workdir:
         client = NotebookClient(
@@ -161,6 +177,10 @@ def execute(notebook_text: str, cache_dir: Path, cache_only: bool = True) -> str
             cell = next((c for c in nb.cells if _failed(c)), None)
             where = f"cell {cell.id!r}" if cell is not None else "a cell"
             raise NotebookFailed(f"{where} failed: {exc.ename}: {exc.evalue}") from None
+        except Exception as exc:  # a cell timed out, the kernel died, …
+            raise NotebookFailed(f"{type(exc).__name__}: {exc}") from None
+        finally:  # nbclient resets SIGTERM to its default when it is done
+            signal.signal(signal.SIGTERM, _exit_cleanly)
     nb.cells = [c for c in nb.cells if c.id != CACHE_ONLY_ID]
     for cell in nb.cells:  # run times and dates would make two builds' notebooks differ
         cell.metadata.pop("execution", None)
@@ -171,8 +191,13 @@ def _failed(cell) -> bool:
     return cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", []))
 
 
-def _die_with_parent() -> None:
-    """In the child: end when the build that started it dies (Linux), as workers do."""
+def _exit_cleanly(*_) -> None:
+    sys.exit(143)  # unwinds: the kernel is shut down and temporary files go
+
+
+def _die_with_parent(parent: int) -> None:
+    """End when the build that started this process dies (Linux), as workers do."""
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         import ctypes
@@ -180,6 +205,8 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:  # it died before the line above
+        sys.exit(143)
 
 
 class Job:
@@ -191,10 +218,9 @@ class Job:
         source = Path(self._dir.name) / "notebook.ipynb"
         source.write_text(notebook_text)
         self._log = open(Path(self._dir.name) / "stderr", "w+")  # noqa: SIM115 (closed in wait)
-        args = [sys.executable, __file__, str(source), str(out)] + ([] if cache_only else ["--may-train"])
-        self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log, preexec_fn=_die_with_parent
-        )
+        args = [sys.executable, __file__, str(source), str(out), f"--parent={os.getpid()}"]
+        args += [] if cache_only else ["--may-train"]
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log)
 
     def running(self) -> bool:
         return self.process.poll() is None
@@ -209,7 +235,8 @@ class Job:
         self._dir.cleanup()
         if code == 0 and self.out.exists():
             return code, None
-        return code, lines[-1] if lines else f"exit status {code}"
+        said = [line.removeprefix(FAILURE) for line in lines if line.startswith(FAILURE)]
+        return code, (said or lines or [f"exit status {code}"])[-1]
 
     def stop(self) -> None:
         if self.running():
@@ -230,25 +257,31 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) not in (2, 3) or argv[2:] not in ([], ["--may-train"]):
+    flags = {a for a in argv if a.startswith("--")}
+    paths = [a for a in argv if not a.startswith("--")]
+    parents = [f for f in flags if f.startswith("--parent=")]
+    if len(paths) != 2 or flags - {"--may-train", *parents} or len(parents) > 1:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # shut the kernel down on the way out
+    _die_with_parent(int(parents[0].split("=", 1)[1]) if parents else os.getppid())
     sys.path.insert(0, str(notebook_build.ROOT / "snippets"))
     from reglab import config
 
-    notebook, out = Path(argv[0]), Path(argv[1])
+    notebook, out = Path(paths[0]), Path(paths[1])
+    staged = out.with_name(f"{out.stem}.{os.getpid()}.staged.ipynb")  # one per run: builds may share a cache
     try:
-        text = execute(notebook.read_text(), config.cache_dir(), cache_only=argv[2:] == [])
-    except NotebookFailed as exc:
-        print(exc, file=sys.stderr)
-        return MISSING_RUNS if "not in the site's result cache" in str(exc) else 1
-    # The HTML first: the notebook's presence is what tells the build that both are done.
-    staged = out.with_suffix(".staged.ipynb")
-    write_atomically(staged, text)
-    try:
+        cache = config.cache_dir() if config.cache_enabled() else None
+        text = execute(notebook.read_text(), cache, cache_only="--may-train" not in flags)
+        # The HTML first: the notebook's presence tells the build that both are done.
+        write_atomically(staged, text)
         rendered(staged, memo=out.with_suffix(".html.json"))
         os.replace(staged, out)
+    except NotebookFailed as exc:
+        print(exc.line(), file=sys.stderr)
+        return MISSING_RUNS if "not in the site's result cache" in str(exc) else 1
+    except Exception as exc:  # one line, not a traceback, whatever went wrong
+        print(NotebookFailed(f"{type(exc).__name__}: {exc}").line(), file=sys.stderr)
+        return 1
     finally:
         staged.unlink(missing_ok=True)
     return 0

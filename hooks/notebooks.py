@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ import notebook_run
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 RUNNING_AT_ONCE = 2
@@ -38,12 +40,14 @@ COLAB = "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{na
 ON_GITHUB = "https://github.com/{repo}/blob/main/notebooks/{name}"
 STYLESHEET = "assets/jupyter/notebook.css"  # mkdocs-jupyter's styles, once for every notebook page
 LEAD = """\
-<p class="reglab-notebook-links"><a href="../../{page}/">Back to the page</a> ·
-<a class="md-button md-button--primary" href="{name}" download="{name}">Download this notebook</a></p>
+<p class="reglab-notebook-links"><a href="{page}">Back to the page</a> ·
+<a class="md-button md-button--primary" href="{download}" download="{name}">Download this notebook</a></p>
 <p><em>Executed top to bottom in a fresh kernel when this site was built. The
-<code>pip-install</code> cell was skipped, as the build has the pinned libraries. The build
-also ran one cell, not shown (hence the gap in the execution counts), that forbids
-training, so every number below comes from the runs the page itself made.</em></p>"""
+<code>pip-install</code> cell was skipped, as the build has the pinned libraries. {runs}</em></p>"""
+RUNS_CACHED = """The build also ran one cell, not shown (hence the gap in the execution counts), that
+forbids training, so every number below comes from the runs the page itself made."""
+RUNS_TRAINED = """This build kept no result cache, so the notebook trained its runs afresh, as the page
+did."""
 
 
 @dataclass
@@ -55,14 +59,22 @@ class Notebook:
     out: Path  # the executed notebook
     cache_only: bool
     queued: bool = False
-    early: bool = False  # queued before its page ran (by the home page's catalogue)
+    early: bool = False  # started before its page ran (after the home page's catalogue)
     job: notebook_run.Job | None = None
+    waited: bool = False
 
     def start(self) -> None:
+        self.early = self.page not in _state["ran"]
         self.job = notebook_run.Job(self.text, self.out, self.cache_only)
+        self.waited = False
+
+    def wait(self) -> tuple[int, str | None]:
+        assert self.job is not None
+        self.waited = True
+        return self.job.wait()
 
 
-_state: dict = {"repo": None, "notebooks": {}, "scratch": None, "css": None}
+_state: dict = {"repo": None, "notebooks": {}, "scratch": None, "css": None, "ran": set(), "files": None}
 
 
 def repository(config) -> str | None:
@@ -87,7 +99,7 @@ def repository(config) -> str | None:
 
 def on_config(config, **kwargs):
     _stop_all()
-    _state.update(repo=repository(config), notebooks={}, css=None)
+    _state.update(repo=repository(config), notebooks={}, css=None, ran=set())
     return config
 
 
@@ -109,6 +121,7 @@ def on_files(files: Files, config, **kwargs) -> Files:
         title = json.dumps(f"{notebook_build.title(page.content_string)}: the notebook")
         stub = f"---\ntitle: {title}\nsearch:\n  exclude: true  # its prose is its page's\n---\n"
         files.append(File.generated(config, src_uri, content=stub))
+    _state["files"] = files
     return files
 
 
@@ -117,9 +130,10 @@ def on_page_markdown(markdown: str, page, **kwargs) -> str:
         return markdown
     stem = Path(page.file.src_uri).stem
     name = f"{stem}.ipynb"
+    download = get_relative_url(_download_uri(f"notebooks/{stem}.md"), page.file.url)
     links = [
         f"[Run it as a notebook](notebooks/{stem}.md)",
-        f'<a href="../notebooks/{stem}/{name}" download="{name}">Download notebook</a>',
+        f'<a href="{download}" download="{name}">Download notebook</a>',
     ]
     if repo := _state["repo"]:
         links.append(f"[Open in Colab]({COLAB.format(repo=repo, name=name)})")
@@ -130,29 +144,41 @@ def on_page_markdown(markdown: str, page, **kwargs) -> str:
 def on_page_content(html: str, page, **kwargs) -> str:
     """A question page has run: queue its notebook. The home page has run its catalogue of
     every experiment: queue them all, early. A notebook page: the executed notebook."""
+    _state["ran"].add(page.file.src_uri)
     for notebook in _state["notebooks"].values():
         if page.file.src_uri in (notebook.page, HOME) and notebook.job is None and not notebook.out.exists():
             notebook.queued = True
-            notebook.early = notebook.early or page.file.src_uri != notebook.page
     _pump()
     if (notebook := _state["notebooks"].get(page.file.src_uri)) is None:
         return html
     _wait_for(notebook)
     rendered = notebook_run.rendered(notebook.out)
     page.toc = get_toc(rendered["toc_tokens"])
-    return _as_site_page(rendered, notebook)
+    return _as_site_page(rendered, notebook, page)
 
 
 def on_post_page(output: str, page, config, **kwargs) -> str:
     """Put the executed notebook beside its page, for the download links."""
     if (notebook := _state["notebooks"].get(page.file.src_uri)) is not None:
-        target = Path(page.file.abs_dest_path).parent / notebook.out.name
+        target = Path(config.site_dir) / _download_uri(page.file.src_uri)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(notebook.out, target)
     return output
 
 
+def _download_uri(notebook_src_uri: str) -> str:
+    """Where the executed notebook of a notebook page is put in the site: beside its page."""
+    page = _state["files"].get_file_from_path(notebook_src_uri)
+    return posixpath.join(posixpath.dirname(page.dest_uri), f"{Path(notebook_src_uri).stem}.ipynb")
+
+
 def on_post_build(config, **kwargs):
+    for notebook in _state["notebooks"].values():  # reap children whose notebook was ready anyway
+        if notebook.job is not None and not notebook.waited:
+            notebook.wait()
+    if _state["scratch"] is not None:  # REGLAB_NO_CACHE: nothing outlives the build
+        shutil.rmtree(_state["scratch"], ignore_errors=True)
+        _state["scratch"] = None
     if _state["css"] is not None:
         path = Path(config.site_dir) / STYLESHEET
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,25 +194,30 @@ def _wait_for(notebook: Notebook) -> None:
         return
     if notebook.job is None:
         notebook.start()
-    code, failure = notebook.job.wait()
+    code, failure = notebook.wait()
     if code == notebook_run.MISSING_RUNS and notebook.early:  # started before its page had run
         log.info("the notebook of docs/%s started before its page had run; running it again", notebook.page)
-        notebook.early = False
         notebook.start()
-        code, failure = notebook.job.wait()
+        code, failure = notebook.wait()
     _pump()
     if failure is not None:
         raise PluginError(f"the notebook of docs/{notebook.page} failed when executed: {failure}")
 
 
-def _as_site_page(rendered: dict, notebook: Notebook) -> str:
+def _as_site_page(rendered: dict, notebook: Notebook, page) -> str:
     """mkdocs-jupyter's HTML fitted to this site: one shared stylesheet for every notebook
     page, and links back to the page and to the download under the title."""
     if _state["css"] not in (None, rendered["css"]):
         raise PluginError(f"the notebook of docs/{notebook.page}: its styles differ from the others'")
     _state["css"] = rendered["css"]
-    link = f'<link rel="stylesheet" href="../../{STYLESHEET}">\n'
-    lead = LEAD.format(page=Path(notebook.page).stem, name=notebook.out.name)
+    here = page.file.url
+    link = f'<link rel="stylesheet" href="{get_relative_url(STYLESHEET, here)}">\n'
+    lead = LEAD.format(
+        page=get_relative_url(_state["files"].get_file_from_path(notebook.page).url, here),
+        download=get_relative_url(_download_uri(page.file.src_uri), here),
+        name=notebook.out.name,
+        runs=RUNS_CACHED if notebook.cache_only else RUNS_TRAINED,
+    )
     return link + re.sub(r"</h1>", lambda m: m[0] + lead, rendered["content"], count=1)
 
 

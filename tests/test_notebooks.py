@@ -148,6 +148,7 @@ def test_each_notebook_is_a_page_showing_a_real_execution(built_site, page):
     html = (folder / "index.html").read_text()
     assert 'class="jp-Notebook"' in html and "Traceback" not in html
     assert "mathjax" not in html.lower()  # math comes from the site's bundled KaTeX
+    assert "cdnjs" not in html and 'import("https:' not in html  # nor a script from a CDN
     figures = int(re.search(r"^figures: (\d+)", page.read_text(), re.M)[1])
     # nbconvert's HTML pass reorders attributes, so count the figures by class
     assert len(re.findall(r'<svg [^>]*class="reglab-figure"', html)) >= figures
@@ -219,6 +220,7 @@ def test_a_notebook_started_before_its_page_ran_runs_again_after_it(tmp_path):
         more_pages={"index.md": "# Home\n\nNo catalogue here.\n"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "the notebook of docs/01-notebook-early.md started before its page had run" in result.stderr
     executed = nbformat.reads(
         (tmp_path / "site" / "notebooks" / "01-notebook-early" / "01-notebook-early.ipynb").read_text(),
         as_version=4,
@@ -227,7 +229,7 @@ def test_a_notebook_started_before_its_page_ran_runs_again_after_it(tmp_path):
     cell = next(c for c in executed.cells if c.id == "tiny-experiment")
     assert cell.outputs[0]["data"]["text/markdown"] == printed["tiny-experiment"]
     assert "test accuracy, seed by seed: [0." in printed["tiny-experiment"]
-    assert len(list(cache.glob("*.json"))) == 2  # the page's two runs; the notebook trained none
+    assert len(list(cache.glob("*.json"))) == 2  # the page's two runs
 
 
 class _FakeJob:
