@@ -18,11 +18,11 @@ fences printed in the latest build is kept in ``<cache dir>/fences/printed/<page
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections import defaultdict
 from functools import partial
 from importlib import metadata
@@ -31,6 +31,7 @@ from typing import Any
 
 import markdown_exec
 from markdown_exec._internal.formatters.python import _run_python
+from notebook_build import write_atomically
 
 _ROOT = Path(__file__).resolve().parents[1]
 _LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "scipy", "scikit-learn", "matplotlib", "markdown-exec")
@@ -42,6 +43,7 @@ _chains: dict[str | None, list[str]] = defaultdict(list)  # code of each session
 _skipped: dict[str | None, list[tuple[str, str | None, dict]]] = defaultdict(list)
 
 
+@functools.cache
 def _version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -49,16 +51,14 @@ def _version(name: str) -> str:
         return "-"
 
 
-def salt(root: Path = _ROOT) -> str:
-    """What every fence's output may depend on besides its own session's code."""
-    h = hashlib.sha256()
-    for path in sorted((root / "snippets").rglob("*.py")):
-        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+def environment(libraries: tuple[str, ...] = _LIBRARIES) -> dict:
+    """What besides code can change what a build prints: the Python and library versions,
+    the ``REGLAB_*`` settings that change results, and the MNIST file in use."""
     settings = {k: v for k, v in os.environ.items() if k.startswith("REGLAB_")}
     settings = {k: v for k, v in settings.items() if k not in _SETTINGS_WITHOUT_EFFECT}
     material = {
         "python": "{}.{}".format(*sys.version_info[:2]),
-        "libraries": {name: _version(name) for name in _LIBRARIES},
+        "libraries": {name: _version(name) for name in libraries},
         "settings": settings,
     }
     from reglab import config as lab
@@ -67,7 +67,15 @@ def salt(root: Path = _ROOT) -> str:
         from reglab import data
 
         material["mnist"] = data.mnist_digest()
-    h.update(json.dumps(material, sort_keys=True).encode())
+    return material
+
+
+def salt(root: Path = _ROOT) -> str:
+    """What every fence's output may depend on besides its own session's code."""
+    h = hashlib.sha256()
+    for path in sorted((root / "snippets").rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(json.dumps(environment(), sort_keys=True).encode())
     return h.hexdigest()
 
 
@@ -84,16 +92,8 @@ def _load(key: str) -> str | None:
         return None  # absent or unreadable: run the fence
 
 
-def _write(path: Path, content: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        json.dump(content, handle)
-    os.replace(tmp, path)
-
-
 def _store(key: str, output: str) -> None:
-    _write(_state["dir"] / f"{key}.json", {"output": output})
+    write_atomically(_state["dir"] / f"{key}.json", json.dumps({"output": output}))
 
 
 def printed_path(cache_dir: Path, page: str) -> Path:
@@ -147,5 +147,5 @@ def on_page_markdown(markdown, page, **kwargs):
 
 def on_page_content(html, page, **kwargs):
     if _printed and _state["dir"] is not None:
-        _write(printed_path(_state["dir"].parent, page.file.src_uri), dict(_printed))
+        write_atomically(printed_path(_state["dir"].parent, page.file.src_uri), json.dumps(_printed))
     return html

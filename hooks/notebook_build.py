@@ -239,16 +239,22 @@ def render_memoised(page_path: Path, page_text: str) -> str:
     except FileNotFoundError:
         pass
     text = render(page_path, page_text)
-    memos.mkdir(exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=memos, suffix=".tmp")
+    write_atomically(memo, text)
+    return text
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (readers never see a partial file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
-        os.replace(tmp, memo)
+        os.chmod(tmp, 0o644)  # as a plain file would be: the site serves copies of some
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return text
 
 
 def pages() -> list[Path]:

@@ -15,7 +15,6 @@ build; nothing is stored.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -24,13 +23,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 
 import notebook_build
 
-_LIBRARIES = (*notebook_build.RUNTIME, "ipykernel", "nbclient", "nbformat", "nbconvert", "mkdocs-jupyter")
-_SETTINGS_WITHOUT_EFFECT = {"REGLAB_QUIET", "REGLAB_WORKERS", "REGLAB_CACHE_DIR"}
+LIBRARIES = (*notebook_build.RUNTIME, "ipykernel", "nbclient", "nbformat", "nbconvert", "mkdocs-jupyter")
 CELL_TIMEOUT = 900  # seconds; a cell served by the cache takes a few
 MISSING_RUNS = 3  # exit status when the cache lacks runs the notebook needs
 
@@ -104,7 +101,7 @@ def rendered(executed: Path, memo: Path | None = None) -> dict:
         "css": css,
         "toc_tokens": _toc_tokens(body),
     }
-    write_atomically(memo, json.dumps(result))
+    notebook_build.write_atomically(memo, json.dumps(result))
     return result
 
 
@@ -118,29 +115,12 @@ class NotebookFailed(RuntimeError):
 FAILURE = "notebook failed: "  # the child's one line on stderr that says why
 
 
-@functools.cache
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
-def key(notebook_text: str) -> str:
-    """SHA-256 of everything an executed notebook depends on."""
-    settings = {k: v for k, v in os.environ.items() if k.startswith("REGLAB_")}
-    material = {
-        "python": "{}.{}".format(*sys.version_info[:2]),
-        "libraries": {name: _version(name) for name in _LIBRARIES},
-        "settings": {k: v for k, v in sorted(settings.items()) if k not in _SETTINGS_WITHOUT_EFFECT},
-    }
-    if material["settings"].get("REGLAB_MNIST", "0") not in ("", "0", "false", "no"):
-        from reglab import data
-
-        material["mnist"] = data.mnist_digest()  # the file in use, which no setting names
+def key(notebook_text: str, environment: dict) -> str:
+    """SHA-256 of everything an executed notebook depends on: its text, this file, and the
+    ``environment`` (``fence_cache.environment(LIBRARIES)``)."""
     h = hashlib.sha256(notebook_text.encode())
     h.update(Path(__file__).read_bytes())
-    h.update(json.dumps(material, sort_keys=True).encode())
+    h.update(json.dumps(environment, sort_keys=True).encode())
     return h.hexdigest()
 
 
@@ -243,19 +223,6 @@ class Job:
             self.process.terminate()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # the site serves a copy of it
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str]) -> int:
     flags = {a for a in argv if a.startswith("--")}
     paths = [a for a in argv if not a.startswith("--")]
@@ -273,7 +240,7 @@ def main(argv: list[str]) -> int:
         cache = config.cache_dir() if config.cache_enabled() else None
         text = execute(notebook.read_text(), cache, cache_only="--may-train" not in flags)
         # The HTML first: the notebook's presence tells the build that both are done.
-        write_atomically(staged, text)
+        notebook_build.write_atomically(staged, text)
         rendered(staged, memo=out.with_suffix(".html.json"))
         os.replace(staged, out)
     except NotebookFailed as exc:

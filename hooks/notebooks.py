@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import fence_cache
 import notebook_build
 import notebook_run
 from mkdocs.exceptions import PluginError
@@ -107,6 +108,7 @@ def on_files(files: Files, config, **kwargs) -> Files:
     """A page ``notebooks/NN-slug.md`` for each question page, which the notebook fills."""
     from reglab import config as lab
 
+    environment = fence_cache.environment(notebook_run.LIBRARIES)
     for page in [f for f in files.documentation_pages() if notebook_build.PAGE.match(f.src_uri)]:
         text = notebook_build.render_memoised(Path(page.abs_src_path), page.content_string)
         stem = Path(page.src_uri).stem
@@ -115,7 +117,7 @@ def on_files(files: Files, config, **kwargs) -> Files:
         else:  # executed afresh and kept only for this build
             _state["scratch"] = _state["scratch"] or tempfile.mkdtemp(prefix="reglab-notebooks-")
             folder = Path(_state["scratch"])
-        out = folder / notebook_run.key(text) / f"{stem}.ipynb"
+        out = folder / notebook_run.key(text, environment) / f"{stem}.ipynb"
         src_uri = f"notebooks/{stem}.md"
         _state["notebooks"][src_uri] = Notebook(page.src_uri, text, out, lab.cache_enabled())
         title = json.dumps(f"{notebook_build.title(page.content_string)}: the notebook")
