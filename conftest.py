@@ -3,6 +3,7 @@ markdown parser that lets pytest-markdown-docs run pages exactly as MkDocs rende
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -24,6 +25,17 @@ ROOT = Path(__file__).resolve().parent
 SESSION = re.compile(r'session="([^"]+)"')
 sys.path.insert(0, str(ROOT / "hooks"))
 from notebook_build import expand  # noqa: E402  (the one --8<-- expander, shared with the notebooks)
+
+
+def _load_tasks():
+    """``tasks.py``, the set-up script (not a package module), loaded by path."""
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+tasks = _load_tasks()
 
 
 def _expand_fences(state) -> None:

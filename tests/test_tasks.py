@@ -1,17 +1,12 @@
 """``tasks.py`` picks the browser for the browser tests: REGLAB_CHROMIUM, then Debian's
 chromium, then Playwright's own; a bad REGLAB_CHROMIUM is one clear line."""
 
-import importlib.util
 import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT
-
-spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
-tasks = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tasks)
+from conftest import ROOT, tasks
 
 
 def test_reglab_chromium_comes_first(tmp_path, monkeypatch):

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import shutil
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +16,7 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from conftest import ROOT
+from conftest import ROOT, tasks
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -45,23 +43,14 @@ def server(built_site):
     httpd.shutdown()
 
 
-def chromium_executable(playwright) -> str:
-    """REGLAB_CHROMIUM when set, else Debian's chromium, else Playwright's own Chromium."""
-    if configured := os.environ.get("REGLAB_CHROMIUM", "").strip():
-        assert Path(configured).is_file(), f"REGLAB_CHROMIUM={configured!r} is not a file"
-        return configured
-    found = shutil.which("chromium") or playwright.chromium.executable_path
-    assert found and Path(found).is_file(), (
+@pytest.fixture(scope="module")
+def browser():
+    executable = tasks.chromium()  # REGLAB_CHROMIUM, else Debian's, else Playwright's
+    assert executable, (
         "no Chromium: apt-get install -y chromium, or python -m playwright install chromium, "
         "or set REGLAB_CHROMIUM"
     )
-    return found
-
-
-@pytest.fixture(scope="module")
-def browser():
     with sync_playwright() as p:
-        executable = chromium_executable(p)
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
