@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 LAB = ROOT / "snippets" / "reglab"
+SITE_ONLY = {"claims"}  # lab modules that read the site's own files, not written into notebooks
 OUT = ROOT / "notebooks"
 SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the base_path of pymdownx.snippets in mkdocs.yml
 
@@ -192,6 +193,7 @@ def build(page_path: Path, page_text: str | None = None) -> nbformat.NotebookNod
         *(
             v4.new_code_cell(f"%%writefile reglab/{name}.py\n{(LAB / f'{name}.py').read_text().rstrip()}")
             for name in sorted(p.stem for p in LAB.glob("*.py"))
+            if name not in SITE_ONLY
         ),
         v4.new_code_cell(AS_ON_THE_SITE),
     ]

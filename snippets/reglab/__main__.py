@@ -1,4 +1,4 @@
-"""Command line: ``python -m reglab bench | build-report | cache-info``."""
+"""Command line: ``python -m reglab bench | build-report | cache-info | claims``."""
 
 from __future__ import annotations
 
@@ -65,15 +65,28 @@ def cache_info() -> int:
     return 0
 
 
+def claims() -> int:
+    """List every marked claim and its tests; exit 1 if the registry has problems."""
+    from . import claims as registry
+
+    print(registry.listing())
+    problems = registry.problems()
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reglab", description=__doc__)
-    parser.add_argument("command", choices=("bench", "build-report", "cache-info"))
+    parser.add_argument("command", choices=("bench", "build-report", "cache-info", "claims"))
     args = parser.parse_args(argv)
     try:
         if args.command == "bench":
             from .bench import main as bench
 
             return bench()
+        if args.command == "claims":
+            return claims()
         return build_report() if args.command == "build-report" else cache_info()
     except config.ConfigError as exc:
         print(f"reglab: error: {exc}", file=sys.stderr)

@@ -1,0 +1,75 @@
+"""MkDocs hook: show which sentences are tested.
+
+Each ``<span data-claim="id">`` on a page gets an anchor and a small "tested" mark that
+links to the Method page's list of claims, where ``<!-- claims -->`` is replaced by every
+claim beside the test that checks it (``reglab.claims``). A claim without a test is a
+warning, so the strict build fails.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
+
+log = logging.getLogger("mkdocs.hooks.claims")
+ROOT = Path(__file__).resolve().parents[1]
+PLACEHOLDER = "<!-- claims -->"
+SPAN = re.compile(r'<span data-claim="([^"]+)">')
+_state: dict[str, object] = {"method": None, "tests": {}}
+
+
+def on_files(files, config, **kwargs):
+    from reglab import claims
+
+    method = files.get_file_from_path("method.md")
+    _state["method"] = method.url if method else None
+    _state["tests"] = claims.claim_tests(ROOT / "tests")
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, **kwargs) -> str:
+    if PLACEHOLDER not in markdown:
+        return markdown
+    from reglab import claims
+
+    return markdown.replace(PLACEHOLDER, claims.method_section(Path(config["docs_dir"]), ROOT / "tests"))
+
+
+def _close(text: str, start: int) -> int:
+    """Index of the ``</span>`` that closes the span opened just before ``start``."""
+    depth = 1
+    for tag in re.finditer(r"<span\b|</span>", text[start:]):
+        depth += 1 if tag[0] == "<span" else -1
+        if depth == 0:
+            return start + tag.start()
+    raise ValueError("unclosed claim span")
+
+
+def on_page_content(html_text: str, page, **kwargs) -> str:
+    tests: dict[str, list[str]] = _state["tests"]  # type: ignore[assignment]
+    method = _state["method"]
+    out, position = [], 0
+    for match in SPAN.finditer(html_text):
+        claim_id = match[1]
+        end = _close(html_text, match.end())
+        names = tests.get(claim_id)
+        if not names:
+            log.warning(f"docs/{page.file.src_uri}: claim {claim_id!r} has no test marked @pytest.mark.claim")
+        title = html.escape("Checked by " + (", ".join(names) if names else "no test"), quote=True)
+        if method:
+            href = f"{get_relative_url(str(method), page.url)}#claim-{claim_id}"
+            badge = f'<a class="claim-mark" href="{href}" title="{title}">tested</a>'
+        else:
+            badge = f'<span class="claim-mark" title="{title}">tested</span>'
+        out += [
+            html_text[position : match.start()],
+            f'<span class="claim" id="claim-{claim_id}" data-claim="{claim_id}">',
+            html_text[match.end() : end],
+            f"</span>{badge}",
+        ]
+        position = end + len("</span>")
+    return "".join(out) + html_text[position:]
