@@ -11,9 +11,13 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import claim_registry  # noqa: E402  (beside this hook)
 
 log = logging.getLogger("mkdocs.hooks.claims")
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,20 +27,18 @@ _state: dict[str, object] = {"method": None, "tests": {}}
 
 
 def on_files(files, config, **kwargs):
-    from reglab import claims
-
     method = files.get_file_from_path("method.md")
     _state["method"] = method.url if method else None
-    _state["tests"] = claims.claim_tests(ROOT / "tests")
+    _state["tests"] = claim_registry.claim_tests(ROOT / "tests")
     return files
 
 
 def on_page_markdown(markdown: str, page, config, **kwargs) -> str:
     if PLACEHOLDER not in markdown:
         return markdown
-    from reglab import claims
-
-    return markdown.replace(PLACEHOLDER, claims.method_section(Path(config["docs_dir"]), ROOT / "tests"))
+    return markdown.replace(
+        PLACEHOLDER, claim_registry.method_section(Path(config["docs_dir"]), ROOT / "tests")
+    )
 
 
 def _close(text: str, start: int) -> int:

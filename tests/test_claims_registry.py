@@ -1,11 +1,11 @@
 """The claim registry: every marked sentence has a test, every test names a marked
-sentence, and no result is typed by hand in prose (``reglab.claims``)."""
+sentence, and no result is typed by hand in prose (``hooks/claim_registry.py``)."""
 
 import subprocess
 import sys
 
+import claim_registry as claims
 import pytest
-from reglab import claims
 
 from conftest import ROOT
 
@@ -110,7 +110,11 @@ def test_every_question_page_marks_its_claims():
 
 def test_the_command_lists_claims_and_their_tests():
     out = subprocess.run(
-        [sys.executable, "-m", "reglab", "claims"], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "reglab", "claims"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 0, out.stderr
     first = claims.claims()[0]

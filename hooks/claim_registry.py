@@ -4,18 +4,20 @@ A page marks a sentence that states a result as
 ``<span data-claim="q6-restore-adds">…</span>``; a test names that id with
 ``@pytest.mark.claim("q6-restore-adds")``. ``tests/test_claims_registry.py`` fails when a
 marker has no test, a test names no marker, or a result-looking number is typed in prose
-outside a marker, a printed block or a quotation. ``python -m reglab claims`` lists them.
+outside a marker, a printed block or a quotation. ``python hooks/claim_registry.py`` lists
+them and exits 1 if the registry has a problem.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 MARKER = re.compile(r'<span data-claim="(?P<id>[^"]*)">(?P<text>.*?)</span>', re.S)
 VALID_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -189,7 +191,7 @@ def method_section(docs: Path = ROOT / "docs", tests: Path = ROOT / "tests") -> 
 
 
 def listing(docs: Path = ROOT / "docs", tests: Path = ROOT / "tests") -> str:
-    """Plain-text listing for ``python -m reglab claims``."""
+    """Plain-text listing of every claim, its tests and the totals."""
     checked = claim_tests(tests)
     lines = []
     marked = claims(docs)
@@ -206,3 +208,16 @@ def listing(docs: Path = ROOT / "docs", tests: Path = ROOT / "tests") -> str:
         f"{len(marked)} claims, {tested} with a test; {len(typed_numbers(docs))} typed result numbers"
     )
     return "\n".join(lines)
+
+
+def main() -> int:
+    """Print the listing; print each problem on stderr and exit 1 if there is any."""
+    print(listing())
+    found = problems()
+    for problem in found:
+        print(f"problem: {problem}", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
