@@ -15,13 +15,42 @@ def snippet(name):
     return runpy.run_path(str(SNIPPETS / name))
 
 
-def test_training_mode_standardises_and_inference_mode_lags_behind():
-    rows = snippet("moving_statistics.py")["rows"]
-    for steps, moving_mean, t_mean, t_std, _, _ in rows:
-        assert abs(t_mean) < 1e-3 and abs(t_std - 1) < 1e-2  # batch statistics, always
-        assert abs(moving_mean - 5 * (1 - 0.99**steps)) < 0.3  # 1% of the way per step
+@pytest.fixture(scope="module")
+def modes():
+    return snippet("moving_statistics.py")
+
+
+@pytest.mark.claim("q7-training-mode-standardises")
+def test_training_mode_always_standardises(modes):
+    """'In training mode the output always has mean 0 and standard deviation 1'."""
+    for _, _, t_mean, t_std, _, _ in modes["rows"]:
+        assert abs(t_mean) < 1e-3 and abs(t_std - 1) < 1e-2
+
+
+@pytest.mark.claim("q7-moving-statistics-lag")
+def test_moving_statistics_start_at_0_and_1_and_cover_1_minus_0_99_to_the_k(modes):
+    """'These start at 0 and 1 and move only 1% of the way towards each new batch's
+    statistics per step: after k steps the moving mean has covered about 1 - 0.99^k of the
+    distance. Until then, inference-mode outputs are far from standardised.'"""
+    rows = modes["rows"]
+    assert rows[0][:2] == (0, 0.0)  # the row "0 training steps" has seen no update at all
+    assert modes["bn"].momentum == 0.99
+    for steps, moving_mean, *_ in rows:
+        assert abs(moving_mean - 5 * (1 - 0.99**steps)) < 0.1  # the batches' mean is about 5
     assert rows[0][4] > 4  # inference mode at the start: nowhere near standardised
     assert abs(rows[-1][4]) < 0.2  # after 500 steps it has caught up
+
+
+def test_the_probe_leaves_the_moving_statistics_as_the_training_steps_left_them():
+    """The training-mode call of each row must not count as a training step."""
+    keras = pytest.importorskip("keras")
+    ns = snippet("moving_statistics.py")
+    bn = keras.layers.BatchNormalization(momentum=0.99)
+    bn.build((None, 1))
+    for batch in ns["batches"]:
+        bn(batch, training=True)
+    assert np.allclose(bn.moving_mean.numpy(), ns["bn"].moving_mean.numpy())
+    assert np.allclose(bn.moving_variance.numpy(), ns["bn"].moving_variance.numpy())
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +58,7 @@ def early():
     return snippet("evaluated_too_early.py")["early"]
 
 
+@pytest.mark.claim("q7-one-epoch-understates")
 def test_evaluating_after_one_epoch_understates_a_bn_network(early):
     gap = {
         arm: paired_diff(early[1].extra("batch_statistics", arm), early[1].extra("inference_mode", arm))
@@ -46,6 +76,7 @@ def lr_sweep():
     return snippet("learning_rate_tolerance.py")["lr_sweep"]
 
 
+@pytest.mark.claim("q7-no-bn-window")
 def test_without_bn_training_fails_outside_a_window_of_learning_rates(lr_sweep):
     assert np.all(lr_sweep.test("accuracy", "no BN, lr 3") < 0.15)  # stuck at chance
     assert lr_sweep.test("accuracy", "no BN, lr 1").mean() < 0.5  # unstable
@@ -54,13 +85,36 @@ def test_without_bn_training_fails_outside_a_window_of_learning_rates(lr_sweep):
         assert lr_sweep.test("accuracy", f"no BN, lr {lr}").mean() > 0.85
 
 
+@pytest.mark.claim("q7-bn-whole-range")
 def test_with_bn_training_works_across_the_whole_range(lr_sweep):
+    """'With BN it trains across the whole range, and at the smallest rate it also reaches a
+    higher accuracy in the same 30 epochs.'"""
+    for lr in lr_sweep_rates(lr_sweep):
+        assert np.all(lr_sweep.test("accuracy", f"BN, lr {lr}") > 0.5), lr  # no failed run
     for lr in ("0.01", "0.1", "0.3", "1", "3"):
         assert np.all(lr_sweep.test("accuracy", f"BN, lr {lr}") > 0.9), lr
     d = paired_diff(lr_sweep.test("accuracy", "no BN, lr 0.001"), lr_sweep.test("accuracy", "BN, lr 0.001"))
-    assert d.low > 0  # faster at small rates too
+    assert d.low > 0
 
 
+def lr_sweep_rates(lr_sweep):
+    return [arm.removeprefix("BN, lr ") for arm in lr_sweep.arms if arm.startswith("BN, lr ")]
+
+
+@pytest.mark.claim("q7-answer-learning-rates")
+def test_bn_trains_where_the_network_without_it_fails(lr_sweep):
+    """'Below it trains well at learning rates where the same network without it fails to
+    train.' Failed: test accuracy below 50%, as the page counts."""
+    both = [
+        lr
+        for lr in lr_sweep_rates(lr_sweep)
+        if np.all(lr_sweep.test("accuracy", f"BN, lr {lr}") > 0.9)
+        and lr_sweep.test("accuracy", f"no BN, lr {lr}").mean() < 0.5
+    ]
+    assert {"1", "3"} <= set(both)
+
+
+@pytest.mark.claim("q7-noise-shrinks")
 def test_batch_statistics_noise_shrinks_with_batch_size():
     jitter = snippet("batch_statistics_noise.py")["jitter"]
     stds = [std for _, std in jitter.values()]
@@ -74,19 +128,33 @@ def by_batch():
     return snippet("batch_size_noise.py")["by_batch"]
 
 
+@pytest.mark.claim("q7-bn-no-test-gain", "q7-answer-no-regularization")
 def test_bn_does_not_improve_test_accuracy_under_label_noise(by_batch):
     for b in (8, 32, 128):
         d = by_batch.diff("accuracy", f"no BN, batch {b}", f"BN, batch {b}")
         assert not d.low > 0, b
 
 
+@pytest.mark.claim("q7-bn-no-test-gain")
 def test_smaller_batches_do_not_make_bn_detectably_better_here(by_batch):
     d = by_batch.diff("accuracy", "BN, batch 128", "BN, batch 8")
     assert not d.low > 0
 
 
-def test_bn_networks_memorise_the_noisy_labels(by_batch):
-    for b in (8, 32, 128):  # 30% of the labels are wrong: above 0.9, most wrong ones are fitted
-        assert by_batch.final("accuracy", f"BN, batch {b}").mean() > 0.9
-    assert by_batch.final("accuracy", "no BN, batch 128").mean() < 0.9
-    assert by_batch.diff("accuracy", "no BN, batch 128", "BN, batch 128").high < 0
+@pytest.mark.claim("q7-bn-memorises", "q7-answer-no-regularization")
+def test_bn_networks_reproduce_most_wrong_training_labels(by_batch):
+    """'With BN the network reproduces most of the wrong training labels at every batch
+    size' (inference mode, on the training split)."""
+    for b in (8, 32, 128):
+        assert np.all(by_batch.extra("wrong_labels_fitted", f"BN, batch {b}") > 0.5), b
+
+
+@pytest.mark.claim("q7-no-bn-batch-128")
+def test_without_bn_at_batch_128_about_half_and_a_higher_test_score(by_batch):
+    """'At batch 128, where it gets the fewest updates, the network without BN reproduces
+    only about half of them, and it scores higher on the test set than with BN.'"""
+    half = by_batch.extra("wrong_labels_fitted", "no BN, batch 128").mean()
+    assert 0.4 < half < 0.6
+    for b in (8, 32):  # only at batch 128
+        assert by_batch.extra("wrong_labels_fitted", f"no BN, batch {b}").mean() > 0.9
+    assert by_batch.diff("accuracy", "BN, batch 128", "no BN, batch 128").low > 0

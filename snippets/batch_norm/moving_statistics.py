@@ -11,9 +11,12 @@ bn.build((None, 1))
 rows = []
 for steps in range(501):
     if steps in (0, 1, 10, 50, 100, 200, 500):
-        training = np.asarray(bn(probe, training=True))  # batch statistics
+        moving_mean = float(bn.moving_mean.numpy()[0])  # read before probing
         inference = np.asarray(bn(probe, training=False))  # moving statistics
-        moving_mean = float(bn.moving_mean.numpy()[0])
+        saved = [v.numpy() for v in (bn.moving_mean, bn.moving_variance)]
+        training = np.asarray(bn(probe, training=True))  # batch statistics; this call
+        bn.moving_mean.assign(saved[0])  # also updates the moving statistics,
+        bn.moving_variance.assign(saved[1])  # so undo it: only the steps below count
         rows.append((steps, moving_mean, training.mean(), training.std(), inference.mean(), inference.std()))
     if steps < 500:
         bn(batches[steps], training=True)  # one training step updates the moving statistics
