@@ -26,14 +26,22 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 LAB = ROOT / "snippets" / "reglab"
-SITE_ONLY = {"claims"}  # lab modules that read the site's own files, not written into notebooks
 OUT = ROOT / "notebooks"
 SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the base_path of pymdownx.snippets in mkdocs.yml
 
 PAGE = re.compile(r"^\d\d-[\w-]+\.md$")
 INSTALL_TAG = "pip-install"
 # The libraries the lab and the pages import; their versions come from requirements.txt.
-RUNTIME = ("tensorflow-cpu", "keras", "numpy", "cloudpickle", "scipy", "scikit-learn", "matplotlib")
+RUNTIME = (
+    "tensorflow-cpu",
+    "keras",
+    "numpy",
+    "cloudpickle",
+    "scipy",
+    "statsmodels",
+    "scikit-learn",
+    "matplotlib",
+)
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
@@ -193,7 +201,6 @@ def build(page_path: Path, page_text: str | None = None) -> nbformat.NotebookNod
         *(
             v4.new_code_cell(f"%%writefile reglab/{name}.py\n{(LAB / f'{name}.py').read_text().rstrip()}")
             for name in sorted(p.stem for p in LAB.glob("*.py"))
-            if name not in SITE_ONLY
         ),
         v4.new_code_cell(AS_ON_THE_SITE),
     ]

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from reglab import band, mean_ci, paired_diff
+from reglab import band, holm, mean_ci, paired_diff
 from scipy import stats
 
 
@@ -42,3 +42,38 @@ def test_band_equals_mean_ci_column_by_column_and_skips_nan():
 def test_fewer_than_two_values_is_an_error():
     with pytest.raises(ValueError, match="at least two"):
         mean_ci([1.0])
+
+
+def test_holm_matches_the_step_down_procedure_by_hand():
+    rng = np.random.default_rng(0)
+    pairs = {
+        i: (rng.normal(0, 1, 6), rng.normal(0, 1, 6) + shift) for i, shift in enumerate([0, 0.3, 1, 3, 5])
+    }
+    family = holm(pairs)
+    p = np.array([stats.ttest_rel(b, a).pvalue for a, b in pairs.values()])
+    order = np.argsort(p)
+    by_hand = np.empty_like(p)
+    running = 0.0
+    for rank, i in enumerate(order):  # p_(k) * (m - k + 1), made monotone, capped at 1
+        running = max(running, min(1.0, p[i] * (len(p) - rank)))
+        by_hand[i] = running
+    assert np.allclose([family[i].p for i in pairs], p)
+    assert np.allclose([family[i].p_holm for i in pairs], by_hand)
+    assert family[4].verdict == "helps" and family[0].verdict == "no detectable effect"
+
+
+def test_holm_makes_fewer_or_equal_verdicts_than_unadjusted_intervals():
+    rng = np.random.default_rng(1)
+    pairs = {i: (rng.normal(0, 1, 5), rng.normal(0, 1, 5) + 0.9) for i in range(20)}
+    family = holm(pairs)
+    adjusted = sum(c.verdict != "no detectable effect" for c in family.values())
+    unadjusted = sum(c.diff.excludes_zero for c in family.values())
+    assert adjusted < unadjusted  # the correction bites on 20 comparisons of 5 seeds
+    for c in family.values():  # a CI that excludes zero is the unadjusted test at 5%
+        assert c.diff.excludes_zero == (c.p < 0.05)
+
+
+def test_holm_reads_a_constant_gap_as_certain_and_no_gap_as_nothing():
+    family = holm({"same": ([1, 2, 3], [1, 2, 3]), "shifted": ([1, 2, 3], [0, 1, 2])})
+    assert family["same"].p == 1.0 and family["same"].verdict == "no detectable effect"
+    assert family["shifted"].p == 0.0 and family["shifted"].verdict == "hurts"

@@ -36,6 +36,8 @@ _HOME = {
     "band": "stats",
     "mean_ci": "stats",
     "paired_diff": "stats",
+    "holm": "stats",
+    "Comparison": "stats",
 }
 
 __all__ = sorted(_HOME)

@@ -1,9 +1,11 @@
-"""Means with Student-t 95% confidence intervals, for single arms and paired differences."""
+"""Means with Student-t 95% confidence intervals, for single arms and paired differences,
+and Holm's correction when one table draws several verdicts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from scipy import stats
@@ -63,3 +65,51 @@ def band(curves: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.n
     sem = stats.sem(curves, axis=0, nan_policy="omit")
     half = np.where(n > 1, stats.t.ppf((1 + confidence) / 2, np.maximum(n - 1, 1)) * sem, 0.0)
     return mean, mean - half, mean + half
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One paired comparison in a family: the difference with its per-comparison 95% CI,
+    the paired t-test's p-value, and that p-value adjusted by Holm over the family."""
+
+    diff: MeanCI
+    p: float
+    p_holm: float
+    alpha: float = 0.05
+
+    @property
+    def verdict(self) -> str:
+        """``'helps'``, ``'hurts'`` or ``'no detectable effect'``, after Holm's correction."""
+        if self.p_holm >= self.alpha:
+            return "no detectable effect"
+        return "helps" if self.diff.mean > 0 else "hurts"
+
+
+def holm(
+    pairs: Mapping[K, tuple[Sequence[float], Sequence[float]]], alpha: float = 0.05
+) -> dict[K, Comparison]:
+    """Paired comparisons ``key -> (baseline, treatment)``, tested as one family.
+
+    Each two-sided paired t-test (``scipy.stats.ttest_rel``) is adjusted with Holm's
+    step-down method (``statsmodels.stats.multitest.multipletests``), which keeps the
+    chance of any false "detectable" verdict in the family at ``alpha`` or below.
+    """
+    from statsmodels.stats.multitest import multipletests  # imports pandas: only when used
+
+    keys, diffs, pvalues = list(pairs), [], []
+    for key in keys:
+        baseline, treatment = pairs[key]
+        gaps = np.asarray(treatment, dtype=float) - np.asarray(baseline, dtype=float)
+        diffs.append(paired_diff(baseline, treatment))
+        if np.all(gaps == gaps[0]):  # no spread: certain if non-zero, nothing if zero
+            pvalues.append(0.0 if gaps[0] else 1.0)
+        else:
+            pvalues.append(float(stats.ttest_rel(treatment, baseline).pvalue))
+    adjusted = multipletests(pvalues, alpha=alpha, method="holm")[1]
+    return {
+        k: Comparison(d, p, float(a), alpha)
+        for k, d, p, a in zip(keys, diffs, pvalues, adjusted, strict=True)
+    }
