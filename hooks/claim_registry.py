@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,10 +68,11 @@ def claims(docs: Path = ROOT / "docs") -> list[Claim]:
     """Every marked sentence in ``docs/*.md``, in page order."""
     found = []
     for path in sorted(docs.glob("*.md")):
-        source = _without_code(path.read_text())
-        for match in MARKER.finditer(source):
+        source = path.read_text()
+        for match in MARKER.finditer(_without_code(source)):  # same offsets, code blanked
             line = source.count("\n", 0, match.start()) + 1
-            found.append(Claim(match["id"], path.name, _plain(match["text"]), line))
+            text = source[match.start("text") : match.end("text")]
+            found.append(Claim(match["id"], path.name, _plain(text), line))
     return found
 
 
@@ -169,8 +170,14 @@ def page_title(path: Path) -> str:
     return match[1].strip() if match else path.stem
 
 
-def method_section(docs: Path = ROOT / "docs", tests: Path = ROOT / "tests") -> str:
-    """Markdown for the Method page: every claim, grouped by page, beside its tests."""
+def method_section(
+    docs: Path = ROOT / "docs", tests: Path = ROOT / "tests", url: Callable[[str], str] | None = None
+) -> str:
+    """Markdown for the Method page: every claim, grouped by page, beside its tests.
+
+    ``url(page)`` gives the relative URL of a page as built; the links to each claim's
+    anchor are then plain HTML, since the anchor is added after Markdown (``hooks/claims.py``).
+    """
     checked = claim_tests(tests)
     by_page: dict[str, list[Claim]] = {}
     for claim in claims(docs):
@@ -183,10 +190,12 @@ def method_section(docs: Path = ROOT / "docs", tests: Path = ROOT / "tests") -> 
             names = (
                 ", ".join(f"`{t.removeprefix('tests/')}`" for t in checked.get(claim.id, [])) or "**no test**"
             )
-            out.append(
-                f'- <span id="claim-{claim.id}"></span>"{claim.text}" '
-                f"([on the page]({page}#claim-{claim.id})) — {names}"
+            link = (
+                f'<a href="{url(page)}#claim-{claim.id}">on the page</a>'
+                if url
+                else f"[on the page]({page}#claim-{claim.id})"
             )
+            out.append(f'- <span id="claim-{claim.id}"></span>"{claim.text}" ({link}) — {names}')
     return "\n".join(out) + "\n"
 
 

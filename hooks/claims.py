@@ -23,12 +23,13 @@ log = logging.getLogger("mkdocs.hooks.claims")
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = "<!-- claims -->"
 SPAN = re.compile(r'<span data-claim="([^"]+)">')
-_state: dict[str, object] = {"method": None, "tests": {}}
+_state: dict[str, object] = {"method": None, "tests": {}, "pages": {}}
 
 
 def on_files(files, config, **kwargs):
     method = files.get_file_from_path("method.md")
     _state["method"] = method.url if method else None
+    _state["pages"] = {f.src_uri: f.url for f in files.documentation_pages()}
     _state["tests"] = claim_registry.claim_tests(ROOT / "tests")
     return files
 
@@ -36,9 +37,13 @@ def on_files(files, config, **kwargs):
 def on_page_markdown(markdown: str, page, config, **kwargs) -> str:
     if PLACEHOLDER not in markdown:
         return markdown
-    return markdown.replace(
-        PLACEHOLDER, claim_registry.method_section(Path(config["docs_dir"]), ROOT / "tests")
-    )
+    pages: dict[str, str] = _state["pages"]  # type: ignore[assignment]
+
+    def url(src: str) -> str:
+        return get_relative_url(pages.get(src, src), page.url)
+
+    section = claim_registry.method_section(Path(config["docs_dir"]), ROOT / "tests", url)
+    return markdown.replace(PLACEHOLDER, section)
 
 
 def _close(text: str, start: int) -> int:

@@ -2,6 +2,7 @@
 
 import runpy
 
+import keras
 import numpy as np
 import pytest
 from reglab import paired_diff
@@ -9,21 +10,13 @@ from reglab import paired_diff
 from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "l1_l2"
+INFORMATIVE = [0, 1, 2, 3, 4]
+PENALTIES = ("L1 (1e-3)", "L2 (1e-3)", "L1 + L2 (elastic net)")
 
 
-def test_keras_penalties_have_no_half_factor_and_the_stated_gradients():
-    ns = runpy.run_path(str(SNIPPETS / "penalties_in_keras.py"))
-    w, lam = ns["w"].numpy(), ns["lam"]
-    (_, l1, g1), (_, l2, g2) = ns["rows"]
-    assert l1 == pytest.approx(lam * np.abs(w).sum()) and l2 == pytest.approx(lam * (w**2).sum())
-    assert np.allclose(g2, 2 * lam * w)
-    assert np.allclose(g1, lam * np.sign(w))  # 0 at exactly 0
-
-
-def test_l1_ball_solution_sits_on_a_corner_and_l2_does_not():
-    ns = runpy.run_path(str(SNIPPETS / "penalty_geometry.py"))
-    assert np.min(np.abs(ns["w_l1"])) < 1e-4
-    assert np.min(np.abs(ns["w_l2"])) > 0.1
+@pytest.fixture(scope="module")
+def penalties():
+    return runpy.run_path(str(SNIPPETS / "penalties_in_keras.py"))
 
 
 @pytest.fixture(scope="module")
@@ -31,32 +24,123 @@ def sparse():
     return runpy.run_path(str(SNIPPETS / "sparse_features_keras.py"))["sparse"]
 
 
-def test_keras_adam_l1_drives_weights_near_zero_but_not_to_zero(sparse):
-    for arm in ("L1 (1e-3)", "L1 + L2 (elastic net)"):
-        assert np.all(sparse.extra("exactly_zero", arm) == 0)
-        assert sparse.extra("below_1e-3", arm).mean() > 0.5
-    for arm in ("none", "L2 (1e-3)"):
-        assert sparse.extra("below_1e-3", arm).mean() < 0.05
+@pytest.fixture(scope="module")
+def sklearn_fits():
+    return runpy.run_path(str(SNIPPETS / "sklearn_exact_zeros.py"))
 
 
-def test_under_l1_the_surviving_features_are_the_informative_ones(sparse):
-    for top in sparse.extra("top5_features", "L1 (1e-3)"):
-        assert sorted(top) == [0, 1, 2, 3, 4]
-    none_hits = [len(set(t) & set(range(5))) for t in sparse.extra("top5_features", "none")]
-    assert np.mean(none_hits) < 5  # without a penalty, noise features crowd in
-
-
-def test_l1_improves_test_accuracy_with_many_irrelevant_features(sparse):
-    assert paired_diff(sparse.test("accuracy", "none"), sparse.test("accuracy", "L1 (1e-3)")).low > 0
-
-
-def test_coordinate_and_cumulative_penalty_methods_give_exact_zeros():
-    ns = runpy.run_path(str(SNIPPETS / "sklearn_exact_zeros.py"))
-    assert np.flatnonzero(ns["liblinear"].coef_[0]).tolist() == [0, 1, 2, 3, 4]
-    assert np.mean(ns["sgd"].coef_ == 0) > 0.5
-    path = ns["path"]
-    entry = [
+def entry_steps(path):
+    """Per feature: the first step of the path (strong to weak penalty) where it is non-zero."""
+    return [
         int(np.argmax(path[:, j] != 0)) if np.any(path[:, j]) else len(path) for j in range(path.shape[1])
     ]
-    assert max(entry[:5]) < min(entry[5:])  # informative features enter the path before any noise feature
-    assert np.all(path[0] == 0)  # the strongest penalty zeroes everything
+
+
+@pytest.mark.claim("q3-no-half-factor")
+def test_keras_penalties_have_no_half_factor_and_the_stated_gradients(penalties):
+    """ "with **no** factor ½, so the L2 gradient is $2\\lambda w$ and the L1 gradient is
+    $\\lambda\\,\\operatorname{sign}(w)$." """
+    w, lam = penalties["w"].numpy(), penalties["lam"]
+    (_, l1, g1), (_, l2, g2) = penalties["rows"]
+    assert l1 == pytest.approx(lam * np.abs(w).sum()) and l2 == pytest.approx(lam * (w**2).sum())
+    assert l2 != pytest.approx(0.5 * lam * (w**2).sum())  # no ½
+    assert np.allclose(g2, 2 * lam * w)
+    assert np.allclose(g1, lam * np.sign(w))
+
+
+@pytest.mark.claim("q3-l1l2-adds-both")
+def test_l1l2_adds_both_penalties():
+    """ "`L1L2(l1, l2)` adds both (the *elastic net*)." """
+    w = np.array([-2.0, -0.5, 0.0, 0.5, 3.0], dtype="float32")
+    value = float(keras.regularizers.L1L2(l1=0.01, l2=0.03)(keras.ops.convert_to_tensor(w)))
+    assert value == pytest.approx(0.01 * np.abs(w).sum() + 0.03 * (w**2).sum(), rel=1e-6)
+
+
+@pytest.mark.claim("q3-gradients-in-the-table")
+def test_l2_gradient_scales_with_the_weight_and_l1_gradient_does_not(penalties):
+    """ "The L2 gradient is $2\\lambda w$: large for large weights, vanishing near zero. The L1
+    gradient is $\\pm\\lambda$ whatever the size, and TensorFlow uses 0 at exactly 0." """
+    w, lam = penalties["w"].numpy(), penalties["lam"]
+    (_, _, g1), (_, _, g2) = penalties["rows"]
+    order = np.argsort(np.abs(w))
+    assert np.all(np.diff(np.abs(g2)[order]) >= 0) and abs(g2[np.argmax(np.abs(w))]) > 5 * lam
+    assert g2[w == 0] == pytest.approx(0)
+    nonzero = w != 0
+    assert np.allclose(np.abs(g1[nonzero]), lam)  # the same size for every non-zero weight
+    assert np.all(g1[~nonzero] == 0)  # 0 at exactly 0
+
+
+@pytest.mark.claim("q3-geometry-example")
+def test_l1_ball_solution_sits_on_a_corner_and_l2_does_not():
+    """ "In the example below, the L1-constrained minimum is at a corner and the
+    L2-constrained minimum has both coordinates non-zero." """
+    ns = runpy.run_path(str(SNIPPETS / "penalty_geometry.py"))
+    assert np.min(np.abs(ns["w_l1"])) < 1e-4 and np.max(np.abs(ns["w_l1"])) == pytest.approx(1, abs=1e-4)
+    assert np.min(np.abs(ns["w_l2"])) > 0.1
+
+
+@pytest.mark.claim("q3-keras-adam-near-zero", "q3-keras-table-no-zeros")
+def test_keras_adam_l1_drives_weights_near_zero_but_never_to_zero(sparse):
+    """ "Keras with Adam and a plain L1 penalty leaves weights hovering *near* zero, never
+    exactly at it." and "Under L1, alone or with L2, most first-layer weights end below 1e-3
+    in every seed, yet not one is exactly zero." """
+    for arm in ("L1 (1e-3)", "L1 + L2 (elastic net)"):
+        assert np.all(sparse.extra("exactly_zero", arm) == 0), arm  # never: no seed has one
+        assert np.all(sparse.extra("below_1e-3", arm) > 0.5), arm  # near zero: most of them
+    for arm in ("none", "L2 (1e-3)"):
+        assert sparse.extra("below_1e-3", arm).mean() < 0.05, arm
+
+
+@pytest.mark.claim("q3-keras-penalties-find-the-features")
+def test_every_penalty_keeps_the_informative_features_in_every_seed(sparse):
+    """ "With any of the three penalties, the five most-used inputs are the five informative
+    ones in every seed; without a penalty, noise features crowd in." """
+    for arm in PENALTIES:
+        for top in sparse.extra("top5_features", arm):
+            assert sorted(top) == INFORMATIVE, arm
+    none_hits = [len(set(t) & set(INFORMATIVE)) for t in sparse.extra("top5_features", "none")]
+    assert all(h < 5 for h in none_hits)  # in every seed at least one noise feature is in the top five
+
+
+@pytest.mark.claim("q3-l1-accuracy")
+def test_l1_raises_test_accuracy_and_l2_does_not_detectably(sparse):
+    """ "L1, alone or with L2, raises test accuracy detectably; L2 alone does not." """
+    for arm in ("L1 (1e-3)", "L1 + L2 (elastic net)"):
+        assert paired_diff(sparse.test("accuracy", "none"), sparse.test("accuracy", arm)).low > 0, arm
+    assert not paired_diff(
+        sparse.test("accuracy", "none"), sparse.test("accuracy", "L2 (1e-3)")
+    ).excludes_zero
+
+
+@pytest.mark.claim("q3-exact-zero-solvers")
+def test_coordinate_descent_and_cumulative_penalty_sgd_give_exact_zeros(sklearn_fits):
+    """ "Solvers whose update can land a weight exactly on zero give exact zeros, as two do
+    below: liblinear's coordinate descent, and SGD with cumulative penalties, which clips a
+    weight at zero rather than let the penalty push it across." """
+    assert np.mean(sklearn_fits["liblinear"].coef_ == 0) > 0.5
+    assert np.mean(sklearn_fits["sgd"].coef_ == 0) > 0.5
+
+
+@pytest.mark.claim("q3-path-order")
+def test_path_starts_at_zero_informative_features_enter_first_in_several_steps(sklearn_fits):
+    """ "Read the path from right (strong penalty) to left: every coefficient is exactly zero
+    at first, then the informative features enter, over several steps. The noise features
+    enter only after all five, once the penalty is weaker." """
+    path = sklearn_fits["path"]
+    entry = entry_steps(path)
+    assert np.all(path[0] == 0)
+    assert len(set(entry[:5])) >= 3  # over several steps of the grid, not all at once
+    assert max(entry[:5]) < min(entry[5:])
+
+
+@pytest.mark.claim("q3-path-survivors")
+def test_between_the_two_strengths_exactly_the_informative_features_survive(sklearn_fits):
+    """ "Between those two strengths the features that survive are exactly the five
+    informative ones" """
+    path = sklearn_fits["path"]
+    entry = entry_steps(path)
+    between = range(max(entry[:5]), min(entry[5:]))
+    assert len(between) >= 1
+    for step in between:
+        assert np.flatnonzero(path[step]).tolist() == INFORMATIVE, step
+    assert np.flatnonzero(sklearn_fits["liblinear"].coef_[0]).tolist() == INFORMATIVE  # the C=0.05 fit too

@@ -9,6 +9,8 @@ from reglab import paired_diff
 from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "dropout"
+CLEAN, NOISY = "clean labels", "30% label noise"
+MODERATE = ("rate 0.2", "rate 0.4", "rate 0.6")
 
 
 @pytest.fixture(scope="module")
@@ -16,64 +18,171 @@ def sweeps():
     return runpy.run_path(str(SNIPPETS / "dropout_rate_sweep.py"))["sweeps"]
 
 
-def test_inverted_scaling_and_expectation_match_the_papers_convention():
-    ns = runpy.run_path(str(SNIPPETS / "mask_and_scaling.py"))
-    masks, x, p = ns["masks"], ns["x"][0], ns["p"]
+@pytest.fixture(scope="module")
+def mechanism():
+    return runpy.run_path(str(SNIPPETS / "mask_and_scaling.py"))
+
+
+def gain(s, baseline, treatment):
+    return paired_diff(s.test("accuracy", baseline), s.test("accuracy", treatment))
+
+
+def test_inverted_scaling_draws_a_fresh_mask_and_scales_survivors(mechanism):
+    masks, x, p = mechanism["masks"], mechanism["x"][0], mechanism["p"]
     kept = masks != 0
     assert np.allclose(masks[kept], np.broadcast_to(x / p, masks.shape)[kept])  # survivors x 1/p
     assert 0.49 < np.mean(~kept) < 0.51  # rate 0.5 drops half
     assert len({row.tobytes() for row in masks[:100]}) > 50  # a fresh mask per example
-    assert np.allclose(ns["keras_train_mean"], ns["keras_inference"], atol=0.05)
-    assert np.allclose(ns["paper_train_mean"], ns["paper_test"], atol=0.05)
 
 
-def test_noisy_labels_dropout_raises_test_accuracy_by_over_ten_points(sweeps):
-    noisy = sweeps["30% label noise"]
-    d = paired_diff(noisy.test("accuracy", "rate 0.0"), noisy.test("accuracy", "rate 0.8"))
-    assert d.low > 0.10
+@pytest.mark.claim("q5-mean-matches")
+def test_each_conventions_training_average_matches_its_inference_pass(mechanism):
+    """'Each convention's training-time average matches its own inference pass, so a single
+    deterministic pass stands in for the average over masks.'"""
+    ns = mechanism
+    scale = np.abs(ns["keras_inference"]).max()
+    assert np.allclose(ns["keras_train_mean"], ns["keras_inference"], atol=0.01 * scale)
+    assert np.allclose(ns["paper_train_mean"], ns["paper_test"], atol=0.01 * scale)
 
 
-def test_noisy_labels_more_dropout_less_memorisation(sweeps):
-    noisy = sweeps["30% label noise"]
-    train = [noisy.final("accuracy", a).mean() for a in noisy.arms]
-    assert train == sorted(train, reverse=True)
-    test = [noisy.test("accuracy", a).mean() for a in noisy.arms[:5]]  # rates 0 to 0.8
-    assert test == sorted(test)
+@pytest.mark.claim("q5-paper-half")
+def test_the_papers_numbers_are_p_times_keras_with_the_same_weights(mechanism):
+    """'(The paper's numbers are half of Keras's only because both use the same weights and
+    the paper does not rescale its training-time activations by $1/p$.)'"""
+    ns = mechanism
+    p = ns["p"]
+    assert p == 0.5
+    # exactly p times, under the same masks and the same weights: nothing else differs
+    assert np.allclose(ns["paper_train_mean"], p * ns["keras_train_mean"], rtol=1e-5)
+    assert np.allclose(ns["paper_test"], p * ns["keras_inference"], rtol=1e-5)
+    # and the paper network with weights W is the Keras network with weights p W
+    masks, w = ns["masks"], ns["w"]
+    assert np.allclose((masks * p) @ w, masks @ (p * w), rtol=1e-5)
 
 
-def test_clean_labels_moderate_dropout_changes_almost_nothing(sweeps):
-    clean = sweeps["clean labels"]
-    for arm in ("rate 0.2", "rate 0.4", "rate 0.6"):
-        d = paired_diff(clean.test("accuracy", "rate 0.0"), clean.test("accuracy", arm))
+@pytest.mark.claim("q5-noisy-gain")
+def test_noisy_labels_a_high_rate_raises_test_accuracy_by_well_over_ten_points(sweeps):
+    """'Below, on digits with noisy labels, a high rate (0.8 or 0.9) raises test accuracy by
+    well over ten points.'"""
+    noisy = sweeps[NOISY]
+    for arm in ("rate 0.8", "rate 0.9"):
+        d = gain(noisy, "rate 0.0", arm)
+        assert d.mean > 0.15, arm  # well over ten points
+        assert d.low > 0.10, arm  # and over ten points at the bottom of the 95% interval
+
+
+@pytest.mark.claim("q5-clean-flat")
+def test_clean_labels_test_accuracy_moves_less_than_a_point_up_to_rate_08(sweeps):
+    """'On clean labels it moves test accuracy by less than a point at every rate up to 0.8;
+    at 0.9 the network starts to underfit and test accuracy drops.'"""
+    clean = sweeps[CLEAN]
+    for arm in ("rate 0.2", "rate 0.4", "rate 0.6", "rate 0.8"):
+        d = gain(clean, "rate 0.0", arm)
         assert -0.01 < d.low and d.high < 0.01, arm  # the whole interval within a point
+    d = gain(clean, "rate 0.0", "rate 0.9")
+    assert d.high < 0  # drops
+    assert np.all(clean.extra("train_accuracy", "rate 0.9") < 1)  # no longer fits every image
 
 
-def test_clean_labels_rate_09_underfits(sweeps):
-    clean = sweeps["clean labels"]
-    d = paired_diff(clean.test("accuracy", "rate 0.6"), clean.test("accuracy", "rate 0.9"))
-    assert d.high < 0
-    assert clean.final("accuracy", "rate 0.9").mean() < 0.9  # cannot fit its clean training set
-    best_val = {a: np.nanmin(clean.curves("val_loss", a), axis=1).mean() for a in clean.arms}
-    assert best_val["rate 0.9"] == max(best_val.values())
-
-
+@pytest.mark.claim("q5-more-epochs", "q5-epochs-grow")
 def test_epochs_to_best_validation_loss_grow_with_the_rate(sweeps):
-    for s in sweeps.values():
+    """'It trains one network, but the higher the rate, the more epochs that network needs
+    before its validation loss bottoms out.' and 'the number of epochs before validation
+    loss bottoms out grows with the rate, in both settings.'"""
+    for name, s in sweeps.items():
         epochs = [s.best_epoch(a).mean() for a in s.arms]
-        assert epochs == sorted(epochs)
-        assert epochs[-1] > 2 * epochs[0]
+        assert all(a < b for a, b in zip(epochs, epochs[1:], strict=False)), name  # at every step
+        assert epochs[-1] > 2 * epochs[0], name
 
 
+@pytest.mark.claim("q5-noisy-memorise")
+def test_noisy_labels_more_dropout_reproduces_fewer_wrong_labels(sweeps):
+    """'The more dropout, the less the network can memorise: evaluated with dropout off, it
+    reproduces fewer of the wrong training labels at every step up in the rate, from nearly
+    all of them without dropout to almost none at rates 0.8 and 0.9.'"""
+    noisy = sweeps[NOISY]
+    memorised = [noisy.extra("memorised", a).mean() for a in noisy.arms]
+    assert all(a > b for a, b in zip(memorised, memorised[1:], strict=False))  # every step up
+    assert memorised[0] > 0.98  # nearly all
+    assert noisy.extra("memorised", "rate 0.8").mean() < 0.1  # almost none
+    assert noisy.extra("memorised", "rate 0.9").mean() < 0.1
+
+
+@pytest.mark.claim("q5-noisy-climbs")
+def test_noisy_labels_test_accuracy_climbs_up_to_08_and_slips_back_at_09(sweeps):
+    """'Test accuracy on clean labels climbs with the rate up to 0.8, then slips back at 0.9.'"""
+    noisy = sweeps[NOISY]
+    test = [noisy.test("accuracy", a).mean() for a in noisy.arms]
+    assert noisy.arms[4] == "rate 0.8"
+    assert all(a < b for a, b in zip(test[:5], test[1:5], strict=False))  # rates 0 to 0.8
+    assert test[5] < test[4]  # rate 0.9 below rate 0.8
+    assert max(test) == test[4]
+
+
+@pytest.mark.claim("q5-clean-underfit")
+def test_clean_labels_rate_09_stops_fitting_its_training_set(sweeps):
+    """'Evaluated with dropout off, the network fits every one of its training images at
+    rates up to 0.6, but at rate 0.9 it gets a few percent of them wrong, and its best
+    validation loss and test accuracy are worse than at the moderate rates 0.2 to 0.6.'"""
+    clean = sweeps[CLEAN]
+    for arm in ("rate 0.0", *MODERATE):
+        assert np.all(clean.extra("train_accuracy", arm) == 1.0), arm  # every image, every seed
+    wrong = 1 - clean.extra("train_accuracy", "rate 0.9")
+    assert 0.01 < wrong.mean() < 0.05  # a few percent
+    best_val = {a: np.nanmin(clean.curves("val_loss", a), axis=1) for a in clean.arms}
+    for arm in MODERATE:
+        assert gain(clean, arm, "rate 0.9").high < 0, arm  # worse test accuracy
+        assert paired_diff(best_val[arm], best_val["rate 0.9"]).low > 0, arm  # worse validation loss
+
+
+@pytest.mark.claim("q5-logged-accuracy")
+def test_accuracy_logged_with_dropout_on_is_lower_and_far_lower_at_09(sweeps):
+    """'The training accuracy logged during training, with dropout on, is lower at every
+    rate from 0.6 up, and far lower at 0.9: it scores the thinned networks, not the network
+    used at inference.'"""
+    for name, s in sweeps.items():
+        for arm in ("rate 0.6", "rate 0.8", "rate 0.9"):
+            logged, off = s.final("accuracy", arm).mean(), s.extra("train_accuracy", arm).mean()
+            assert logged < off, (name, arm)
+        gap = s.extra("train_accuracy", "rate 0.9").mean() - s.final("accuracy", "rate 0.9").mean()
+        assert gap > 0.1, name  # far lower: more than ten points
+
+
+def mc_gap(s, arm):
+    return s.extra("mc_accuracy", arm) - s.extra("deterministic_accuracy", arm)
+
+
+@pytest.mark.claim("q5-mc-accuracy")
 def test_mc_dropout_never_beats_the_deterministic_pass_by_a_point(sweeps):
-    for s in sweeps.values():
+    """'In accuracy, averaging 50 stochastic passes never beats the single deterministic pass
+    by as much as a point, at any rate, in either setting: the cheap approximation is as good
+    as the ensemble average here, and better at rate 0.9 with noisy labels.'"""
+    for name, s in sweeps.items():
         for arm in s.arms[1:]:
-            gap = s.extra("mc_accuracy", arm) - s.extra("deterministic_accuracy", arm)
-            assert gap.mean() < 0.01, arm
-            if arm != "rate 0.9":  # as good as the average, within a point
-                assert abs(gap.mean()) < 0.01, arm
+            gap = mc_gap(s, arm).mean()
+            assert gap < 0.01, (name, arm)  # never beats it by a point
+            if (name, arm) != (NOISY, "rate 0.9"):
+                assert abs(gap) < 0.01, (name, arm)  # as good as the average, within a point
+    assert mc_gap(sweeps[NOISY], "rate 0.9").mean() < -0.01  # better there, by over a point
 
 
+@pytest.mark.claim("q5-mc-loss")
 def test_mc_dropout_lowers_loss_at_small_rates_and_raises_it_at_high_rates(sweeps):
-    for s in sweeps.values():
-        assert s.extra("mc_loss", "rate 0.2").mean() < s.extra("deterministic_loss", "rate 0.2").mean()
-        assert s.extra("mc_loss", "rate 0.9").mean() > s.extra("deterministic_loss", "rate 0.9").mean()
+    """'In loss the two differ: averaging lowers the test loss at the small rates 0.2 and 0.4,
+    but at the high rates 0.8 and 0.9 each thinned network is so weak that their average is
+    clearly less confident than the deterministic pass, and the loss rises.'"""
+    for name, s in sweeps.items():
+        for arm in ("rate 0.2", "rate 0.4"):
+            assert s.extra("mc_loss", arm).mean() < s.extra("deterministic_loss", arm).mean(), (name, arm)
+        for arm in ("rate 0.8", "rate 0.9"):
+            assert s.extra("mc_loss", arm).mean() > s.extra("deterministic_loss", arm).mean(), (name, arm)
+            drop = s.extra("deterministic_confidence", arm) - s.extra("mc_confidence", arm)
+            assert drop.mean() > 0.03 and np.all(drop > 0), (name, arm)  # clearly less confident
+
+
+@pytest.mark.claim("q5-mc-no-accuracy")
+def test_mc_dropout_buys_no_accuracy(sweeps):
+    """'MC dropout costs 50 forward passes per prediction; here it buys no accuracy.'"""
+    for name, s in sweeps.items():
+        for arm in s.arms[1:]:
+            assert mc_gap(s, arm).mean() <= 1e-9, (name, arm)  # no gain on average, at any rate

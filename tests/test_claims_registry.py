@@ -7,7 +7,7 @@ import sys
 import claim_registry as claims
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, build_fixture_page
 
 PAGE = """---
 figures: 1
@@ -16,7 +16,7 @@ figures: 1
 # A page
 
 Prose with a setting: 30% label noise on 8×8 digits and a 2×512 MLP.
-<span data-claim="x-gain">Dropout gains +4.8 pp here,
+<span data-claim="x-gain">Dropout gains +4.8 pp here with `Dropout(0.5)`,
 across a line break.</span> Typed: dropout costs 1.59× per epoch.
 
 ```python exec="on"
@@ -52,7 +52,7 @@ def test_markers_are_found_with_their_text_and_line(site):
     docs, _ = site
     (claim,) = claims.claims(docs)
     assert (claim.id, claim.page, claim.line) == ("x-gain", "page.md", 8)
-    assert claim.text == "Dropout gains +4.8 pp here, across a line break."
+    assert claim.text == "Dropout gains +4.8 pp here with `Dropout(0.5)`, across a line break."
 
 
 def test_typed_result_numbers_are_found_only_in_prose(site):
@@ -82,6 +82,7 @@ def test_a_duplicate_or_malformed_id_is_a_problem(site):
     assert any("'Bad_Id' is not lowercase-with-hyphens" in p for p in problems)
 
 
+@pytest.mark.claim("home-every-result-sourced")
 def test_every_marked_claim_has_a_test_and_every_test_a_claim():
     marked = claims.claims()
     checked = claims.claim_tests()
@@ -97,6 +98,7 @@ def test_claim_ids_are_unique_and_well_formed():
     assert not [p for p in claims.problems() if "claim id" in p]
 
 
+@pytest.mark.claim("home-every-result-sourced")
 def test_no_result_number_is_typed_in_prose_outside_a_marker():
     typed = [f"docs/{t.page}:{t.line} {t.number!r}: {t.context}" for t in claims.typed_numbers()]
     assert not typed, "\n".join(typed)
@@ -121,3 +123,32 @@ def test_the_command_lists_claims_and_their_tests():
     assert f"{first.page}:{first.line}  {first.id}" in out.stdout
     assert claims.claim_tests()[first.id][0] in out.stdout
     assert "typed result numbers" in out.stdout.splitlines()[-1]
+
+
+METHOD = "# Method\n\n## Claims and their tests\n\n<!-- claims -->\n"
+
+
+def test_a_marked_claim_renders_a_tested_mark_linking_to_the_method_list(tmp_path):
+    page = '# Page\n\n<span data-claim="home-every-result-sourced">A sentence with *emphasis*.</span> More.\n'
+    result = build_fixture_page(
+        tmp_path, None, as_name="page.md", text=page, more_pages={"method.md": METHOD}
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (tmp_path / "site" / "page" / "index.html").read_text()
+    assert (
+        '<span class="claim" id="claim-home-every-result-sourced" data-claim="home-every-result-sourced">'
+        "A sentence with <em>emphasis</em>.</span>"
+        '<a class="claim-mark" href="../method/#claim-home-every-result-sourced"' in html
+    )
+    method = (tmp_path / "site" / "method" / "index.html").read_text()
+    assert 'id="claim-home-every-result-sourced"' in method
+    assert "test_claims_registry.py::test_every_marked_claim_has_a_test_and_every_test_a_claim" in method
+    assert 'href="../page/#claim-home-every-result-sourced"' in method
+    assert "<!-- claims -->" not in method
+
+
+def test_a_claim_without_a_test_fails_the_strict_build(tmp_path):
+    page = '# Page\n\n<span data-claim="no-such-claim">Untested.</span>\n'
+    result = build_fixture_page(tmp_path, None, as_name="page.md", text=page)
+    assert result.returncode != 0
+    assert "docs/page.md: claim 'no-such-claim' has no test marked @pytest.mark.claim" in result.stderr

@@ -1,4 +1,5 @@
 import keras
+import numpy as np
 from reglab import DataSpec, run
 
 
@@ -14,9 +15,23 @@ def build_mlp(dropout: float) -> keras.Model:
     return model
 
 
+def training_split(model: keras.Model, split) -> dict:
+    """Accuracy of the final model on its own training split, in inference mode (dropout off)."""
+    predicted = np.asarray(model(split.x_train, training=False)).argmax(axis=1)
+    return {"train_accuracy": float(np.mean(predicted == split.y_train))}
+
+
 sizes = [100, 200, 400, 800]
 arms = {"no dropout": {"dropout": 0.0}, "dropout 0.5": {"dropout": 0.5}}
 by_size = {
-    n: run(f"q4 {n} training images", build_mlp, arms, data=DataSpec(n_train=n), seeds=5, epochs=100)
+    n: run(
+        f"q4 {n} training images",
+        build_mlp,
+        arms,
+        data=DataSpec(n_train=n),
+        seeds=5,
+        epochs=100,
+        probe=training_split,
+    )
     for n in sizes
 }
