@@ -313,15 +313,15 @@ def test_004_without_regularization_it_overfits(q004):
     epochs, well above its test accuracy: with 95 of the 100 features pure noise, it
     overfits.'"""
     res = q004["seed_004"]
-    assert mean_ci(res.final("accuracy", BASE)).low > 0.98  # 'almost perfectly'
-    assert np.all(res.final("accuracy", BASE) - res.test("accuracy", BASE) > 0.08)  # 'well above'
+    assert mean_ci(res.extra("train_accuracy", BASE)).low > 0.98  # 'almost perfectly'
+    assert np.all(res.extra("train_accuracy", BASE) - res.test("accuracy", BASE) > 0.08)  # 'well above'
 
 
 @pytest.mark.claim("pitfalls-004-narrows-gap")
 def test_004_regularization_narrows_the_train_test_gap(q004):
     """'The example's regularization narrows the gap between training and test accuracy.'"""
     res = q004["seed_004"]
-    gap = {arm: res.final("accuracy", arm) - res.test("accuracy", arm) for arm in (BASE, WRITTEN)}
+    gap = {arm: res.extra("train_accuracy", arm) - res.test("accuracy", arm) for arm in (BASE, WRITTEN)}
     assert paired_diff(gap[BASE], gap[WRITTEN]).high < 0
 
 
@@ -331,7 +331,7 @@ def test_004_clearest_effect_is_on_cross_entropy_accuracy_moves_a_point_or_less(
     on every seed; the change in test accuracy is about one point or less, small next to
     that gap.'"""
     res = q004["seed_004"]
-    gap = np.mean(res.final("accuracy", BASE) - res.test("accuracy", BASE))
+    gap = np.mean(res.extra("train_accuracy", BASE) - res.test("accuracy", BASE))
     base_xent, base_acc = res.test("data_loss", BASE).mean(), res.test("accuracy", BASE).mean()
     for arm in res.arms[1:]:
         assert np.all(res.test("data_loss", arm) < res.test("data_loss", BASE)), arm  # every seed

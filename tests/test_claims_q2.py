@@ -67,9 +67,9 @@ def test_the_noise_term_never_moves_and_the_test_error_stays_above_it(decomposit
 
 @pytest.mark.claim("q2-high-variance-gains")
 def test_below_the_best_lambda_more_penalty_helps_and_above_it_hurts(decomposition):
-    """ "In the ridge experiment above, up to the best λ variance is the larger part of the
-    error and every step up in λ lowers the total; past it, every step raises the total: a
-    high-variance model gains, a high-bias model only gets worse." """
+    """ "In the ridge experiment above, up to the best λ variance outweighs bias² and every
+    step up in λ lowers the total; past it, every step raises the total: a high-variance
+    model gains, a high-bias model only gets worse." """
     _, bias2, variance, _, total, _ = decomposition.T
     best = int(total.argmin())
     assert np.all(variance[: best + 1] > bias2[: best + 1])

@@ -54,7 +54,8 @@ def test_keras_defaults_are_as_the_page_says():
 
 @pytest.mark.claim("q6-helps-most-restored")
 def test_keeping_the_best_epochs_weights_helps_most(page):
-    """'It does not find "the point where the model stops generalizing": it finds a good epoch
+    """'It does not find the point where the model stops generalizing, as it is often
+    described: it finds a good epoch
     *on the validation set*, and it helps most if you keep the weights from that epoch.'"""
     noisy = diff(page, NOISY, DEFAULT, RESTORE)
     assert noisy.low > 0  # restoring beats keeping the last weights where it matters
