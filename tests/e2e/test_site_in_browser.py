@@ -281,3 +281,19 @@ def test_a_notebook_page_typesets_its_math_and_reads_in_both_palettes(server, br
     assert _contrast(ink, background) >= 4.5, (ink, background)
     page.screenshot(path=str(ARTIFACTS / f"notebook-03-{scheme}.png"))
     page.close()
+
+
+def test_a_source_tab_chosen_on_one_page_leaves_another_pages_results_showing(server, browser):
+    """Result/Source tabs are not linked across the site: after "Source" is clicked on page
+    5, page 8 still opens on its results, with every figure visible."""
+    page = browser.new_page()
+    page.goto(urljoin(server, "05-dropout/"), wait_until="networkidle")
+    settled(page)
+    page.locator(".tabbed-labels label", has_text="Source").first.click()
+    page.wait_for_timeout(200)
+    page.goto(urljoin(server, "08-dropout-in-keras/"), wait_until="networkidle")
+    settled(page)
+    figures = page.locator("svg.reglab-figure")
+    shown = [figures.nth(i).is_visible() for i in range(figures.count())]
+    page.close()
+    assert len(shown) == 4 and all(shown), shown
