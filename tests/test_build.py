@@ -11,7 +11,7 @@ from conftest import ROOT, build_fixture_page
 
 def test_site_builds_strictly(built_site):
     page = (built_site / "08-dropout-in-keras" / "index.html").read_text()
-    assert page.count('<svg role="img" aria-label=') == 4
+    assert page.count('<svg role="img" aria-label=') == 5
     assert "percentage points" in page and "Traceback" not in page
     for html in built_site.rglob("*.html"):  # inline SVG must stay light
         assert html.stat().st_size <= 1_500_000, html

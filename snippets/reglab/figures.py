@@ -191,3 +191,18 @@ def stopping_curve(val_loss: Sequence[float], stop: int, best: int, patience: in
         f"the loss at the stop is {val_loss[stop - 1]:.3f}"
     )
     return to_svg(fig, alt)
+
+
+def history(histories: dict[str, dict[str, list[float]]], title: str) -> str:
+    """Training (dashed) and validation (solid) loss per epoch of single ``model.fit`` runs,
+    from each run's ``history.history``."""
+    fig, (ax,) = new()
+    for colour, (name, logs) in zip(colours(len(histories)), histories.items(), strict=True):
+        epochs = np.arange(1, len(logs["loss"]) + 1)
+        ax.plot(epochs, logs["loss"], "--", color=colour, lw=1.6, label=f"{name}, train")
+        ax.plot(epochs, logs["val_loss"], "-", color=colour, lw=1.6, label=f"{name}, validation")
+    ax.set(xlabel="epoch", ylabel="loss (cross-entropy)", title=title)
+    ax.legend(fontsize=8, ncols=2)
+    finals = "; ".join(f"{name} {logs['val_loss'][-1]:.3f}" for name, logs in histories.items())
+    alt = f"{title}. Line chart of training and validation loss per epoch. Final validation loss: {finals}"
+    return to_svg(fig, alt)

@@ -296,4 +296,4 @@ def test_a_source_tab_chosen_on_one_page_leaves_another_pages_results_showing(se
     figures = page.locator("svg.reglab-figure")
     shown = [figures.nth(i).is_visible() for i in range(figures.count())]
     page.close()
-    assert len(shown) == 4 and all(shown), shown
+    assert len(shown) == 5 and all(shown), shown
