@@ -24,6 +24,7 @@ collect_ignore = ["tests/fixtures", "site", ".venv", "tools"]  # fixtures are br
 ROOT = Path(__file__).resolve().parent
 SESSION = re.compile(r'session="([^"]+)"')
 sys.path.insert(0, str(ROOT / "hooks"))
+sys.path.insert(0, str(ROOT / "tests"))  # tests/published.py: the numbers the pages cite
 from notebook_build import expand  # noqa: E402  (the one --8<-- expander, shared with the notebooks)
 
 

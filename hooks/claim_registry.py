@@ -4,8 +4,8 @@ A page marks a sentence that states a result as
 ``<span data-claim="q6-restore-adds">…</span>``; a test names that id with
 ``@pytest.mark.claim("q6-restore-adds")``. ``tests/test_claims_registry.py`` fails when a
 marker has no test, a test names no marker, or a result-looking number is typed in prose
-outside a marker, a printed block or a quotation. ``python hooks/claim_registry.py`` lists
-them and exits 1 if the registry has a problem.
+(quotations included) outside a marker or a printed block. ``python -m reglab claims``
+lists them and exits 1 if the registry has a problem.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ RESULT_NUMBER = re.compile(
     r"(?<![\w.])[+−-]?(?:\d+\.\d+\s?%|\d+(?:\.\d+)?\s?(?:pp\b|×(?!\s?\d)|(?:percentage )?points?\b))"
 )
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
-_QUOTE_BLOCK = re.compile(r"^(\s*)(?:!!!|\?\?\?\+?) quote\b")
 
 
 @dataclass(frozen=True)
@@ -92,14 +91,12 @@ def claim_tests(tests: Path = ROOT / "tests") -> dict[str, list[str]]:
 
 
 def _prose_lines(source: str) -> Iterable[tuple[int, str]]:
-    """The lines of a page that are prose: no front matter, code fences, quotation
-    admonitions, block quotes, HTML comments, inline code or claim markers."""
+    """The lines of a page that are prose: no front matter, code fences, HTML comments,
+    inline code or claim markers. Quotations count as prose: a cited number is marked too."""
     source = re.sub(r"<!--.*?-->", lambda m: "\n" * m[0].count("\n"), source, flags=re.S)
     source = MARKER.sub(lambda m: "\n" * m[0].count("\n"), source)
-    source = re.sub(r"<q>.*?</q>", "", source, flags=re.S)
     lines = source.split("\n")
     fence: str | None = None
-    quote_indent: int | None = None
     start = 0
     if lines and lines[0] == "---":  # front matter
         start = next((i for i in range(1, len(lines)) if lines[i] == "---"), 0) + 1
@@ -111,16 +108,6 @@ def _prose_lines(source: str) -> Iterable[tuple[int, str]]:
         opened = _FENCE.match(line)
         if opened:
             fence = opened[2]
-            continue
-        indent = len(line) - len(line.lstrip())
-        if quote_indent is not None:
-            if not line.strip() or indent > quote_indent:
-                continue
-            quote_indent = None
-        if _QUOTE_BLOCK.match(line):
-            quote_indent = indent
-            continue
-        if line.lstrip().startswith(">"):
             continue
         yield number, re.sub(r"`[^`]*`", "", line)
 

@@ -3,6 +3,7 @@
 import runpy
 
 import numpy as np
+import published
 import pytest
 from reglab import mean_ci, paired_diff
 
@@ -157,3 +158,14 @@ def test_more_data_beats_every_regularizer_measured_on_the_page(by_size, memoris
     for res in memorise.values():
         effects += [abs(res.diff("accuracy", NONE, arm).mean) for arm in (DROP, L2)]
     assert more_data > 2 * max(effects)
+
+
+@pytest.mark.claim("q4-zhang-inception")
+def test_zhang_et_al_inception_numbers_are_quoted_as_published():
+    """'Inception on CIFAR-10 reaches 85.75% test accuracy with no explicit regularization,
+    and 89.05% with random crops and weight decay.'"""
+    text = published.claim_text("q4-zhang-inception")
+    assert f"{published.ZHANG_INCEPTION_NO_REGULARIZATION:.2f}% test accuracy with no explicit" in text
+    assert (
+        f"{published.ZHANG_INCEPTION_CROP_AND_WEIGHT_DECAY:.2f}% with random crops and weight decay" in text
+    )

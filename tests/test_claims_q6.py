@@ -4,6 +4,7 @@ import runpy
 
 import keras
 import numpy as np
+import published
 import pytest
 from reglab import load, paired_diff
 
@@ -218,3 +219,13 @@ def test_early_stopping_regularizes_the_deep_network(page):
     the evidence that early stopping regularizes there.'"""
     assert diff(page, NOISY, NONE, RESTORE).low > 0.10  # it prevents the memorisation's damage
     assert page["full"][NOISY].runs["no stopping"][0].history["accuracy"][-1] > 0.99
+
+
+@pytest.mark.claim("q6-prechelt")
+def test_prechelt_numbers_are_quoted_as_published():
+    """'Over 1296 runs, slower stopping criteria gained about 4% in generalization for about
+    4x the training time.'"""
+    text = published.claim_text("q6-prechelt")
+    assert f"Over {published.PRECHELT_RUNS} runs" in text
+    assert f"about {published.PRECHELT_GENERALIZATION_GAIN_PERCENT}% in generalization" in text
+    assert f"about {published.PRECHELT_TRAINING_TIME_FACTOR}× the training time" in text

@@ -3,6 +3,7 @@
 import runpy
 
 import numpy as np
+import published
 import pytest
 from reglab import paired_diff
 
@@ -166,3 +167,30 @@ def test_without_bn_at_batch_128_about_half_and_a_higher_test_score(by_batch):
     for b in (8, 32):  # only at batch 128
         assert by_batch.extra("wrong_labels_fitted", f"no BN, batch {b}").mean() > 0.9
     assert by_batch.diff("accuracy", "BN, batch 128", "no BN, batch 128").low > 0
+
+
+@pytest.mark.claim("q7-ioffe-same-rate")
+def test_ioffe_and_szegedy_same_rate_steps_and_their_ratio():
+    """'BN-Baseline needed 13.3M steps to reach Inception's accuracy against Inception's
+    31M, about 2.3x fewer.'"""
+    text = published.claim_text("q7-ioffe-same-rate")
+    bn, inception = published.IOFFE_BN_BASELINE_STEPS, published.IOFFE_INCEPTION_STEPS
+    assert f"needed {bn / 1e6:.1f}M steps" in text and f"Inception's {inception / 1e6:.0f}M" in text
+    assert f"about {inception / bn:.1f}× fewer" in text
+
+
+@pytest.mark.claim("q7-ioffe-bn-x5")
+def test_the_14_times_is_bn_x5_with_five_times_the_learning_rate():
+    """'Their often-quoted "14 times fewer training steps" is BN-x5, which changed much more
+    than BN: 5x the learning rate, dropout removed, less L2 weight regularization, faster
+    learning-rate decay and no local response normalization.'"""
+    text = published.claim_text("q7-ioffe-bn-x5")
+    assert f'"{published.IOFFE_BN_X5_FEWER_STEPS} times fewer training steps" is BN-x5' in text
+    assert f"{published.IOFFE_BN_X5_LEARNING_RATE_FACTOR}× the learning rate" in text
+    for change in (
+        "dropout removed",
+        "less L2",
+        "faster learning-rate decay",
+        "no local response normalization",
+    ):
+        assert change in text

@@ -3,6 +3,7 @@
 import runpy
 
 import numpy as np
+import published
 import pytest
 from reglab import holm
 
@@ -126,3 +127,13 @@ def test_holm_verdicts_on_the_decision_table_are_no_more_than_the_unadjusted_one
         assert c.p_holm >= c.p
         if c.verdict != "no detectable effect":
             assert c.diff.excludes_zero
+
+
+@pytest.mark.claim("q9-zhang-inception")
+def test_zhang_et_al_inception_numbers_and_their_difference():
+    """'On CIFAR-10, Inception trained with random-crop augmentation and weight decay reached
+    89.05% test accuracy, against 85.75% with neither, a difference of 3.3 points.'"""
+    text = published.claim_text("q9-zhang-inception")
+    high, low = published.ZHANG_INCEPTION_CROP_AND_WEIGHT_DECAY, published.ZHANG_INCEPTION_NO_REGULARIZATION
+    assert f"reached {high:.2f}% test accuracy, against {low:.2f}% with neither" in text
+    assert f"a difference of {high - low:.1f} points" in text

@@ -55,10 +55,19 @@ def test_markers_are_found_with_their_text_and_line(site):
     assert claim.text == "Dropout gains +4.8 pp here with `Dropout(0.5)`, across a line break."
 
 
-def test_typed_result_numbers_are_found_only_in_prose(site):
+def test_typed_result_numbers_are_found_in_prose_and_quotations_but_not_code(site):
+    """A cited number is typed too: it must be marked, and its test checks it against
+    tests/published.py. Fences, inline code and markers are not prose."""
     docs, _ = site
     typed = [(t.line, t.number) for t in claims.typed_numbers(docs)]
-    assert typed == [(9, "1.59×"), (20, "12.5 percentage points")]
+    assert typed == [
+        (9, "1.59×"),
+        (16, "3.3 points"),
+        (16, "14×"),
+        (18, "2.5%"),
+        (20, "2.3×"),
+        (20, "12.5 percentage points"),
+    ]
 
 
 def test_a_marker_without_a_test_is_a_problem(site):
