@@ -19,7 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MARKER = re.compile(r'<span data-claim="(?P<id>[^"]*)">(?P<text>.*?)</span>', re.S)
+OPENING = r'<span data-claim="(?P<id>[^"]*)">'  # a marker's opening tag, in Markdown and in HTML
+MARKER = re.compile(OPENING + r"(?P<text>.*?)</span>", re.S)
 VALID_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A result typed by hand: a decimal with %, or any number with pp, ×, or "points"
 # ("28×28" and "2×512" are shapes, not results).
@@ -157,15 +158,13 @@ def page_title(path: Path) -> str:
     return match[1].strip() if match else path.stem
 
 
-def method_section(
-    docs: Path = ROOT / "docs", tests: Path = ROOT / "tests", url: Callable[[str], str] | None = None
-) -> str:
-    """Markdown for the Method page: every claim, grouped by page, beside its tests.
+def method_section(docs: Path, checked: dict[str, list[str]], url: Callable[[str], str]) -> str:
+    """Markdown for the Method page: every claim, grouped by page, beside its tests
+    (``checked``, from :func:`claim_tests`).
 
     ``url(page)`` gives the relative URL of a page as built; the links to each claim's
-    anchor are then plain HTML, since the anchor is added after Markdown (``hooks/claims.py``).
+    anchor are plain HTML, since the anchor is added after Markdown (``hooks/claims.py``).
     """
-    checked = claim_tests(tests)
     by_page: dict[str, list[Claim]] = {}
     for claim in claims(docs):
         by_page.setdefault(claim.page, []).append(claim)
@@ -177,11 +176,7 @@ def method_section(
             names = (
                 ", ".join(f"`{t.removeprefix('tests/')}`" for t in checked.get(claim.id, [])) or "**no test**"
             )
-            link = (
-                f'<a href="{url(page)}#claim-{claim.id}">on the page</a>'
-                if url
-                else f"[on the page]({page}#claim-{claim.id})"
-            )
+            link = f'<a href="{url(page)}#claim-{claim.id}">on the page</a>'
             out.append(f'- <span id="claim-{claim.id}"></span>"{claim.text}" ({link}) — {names}')
     return "\n".join(out) + "\n"
 

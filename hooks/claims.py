@@ -2,7 +2,7 @@
 
 Each ``<span data-claim="id">`` on a page gets an anchor and a small "tested" mark that
 links to the Method page's list of claims, where ``<!-- claims -->`` is replaced by every
-claim beside the test that checks it (``reglab.claims``). A claim without a test is a
+claim beside the test that checks it (``claim_registry``). A claim without a test is a
 warning, so the strict build fails.
 """
 
@@ -20,9 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import claim_registry  # noqa: E402  (beside this hook)
 
 log = logging.getLogger("mkdocs.hooks.claims")
-ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = "<!-- claims -->"
-SPAN = re.compile(r'<span data-claim="([^"]+)">')
+OPENING = re.compile(claim_registry.OPENING)
 _state: dict[str, object] = {"method": None, "tests": {}, "pages": {}}
 
 
@@ -30,7 +29,7 @@ def on_files(files, config, **kwargs):
     method = files.get_file_from_path("method.md")
     _state["method"] = method.url if method else None
     _state["pages"] = {f.src_uri: f.url for f in files.documentation_pages()}
-    _state["tests"] = claim_registry.claim_tests(ROOT / "tests")
+    _state["tests"] = claim_registry.claim_tests()
     return files
 
 
@@ -38,11 +37,12 @@ def on_page_markdown(markdown: str, page, config, **kwargs) -> str:
     if PLACEHOLDER not in markdown:
         return markdown
     pages: dict[str, str] = _state["pages"]  # type: ignore[assignment]
+    tests: dict[str, list[str]] = _state["tests"]  # type: ignore[assignment]
 
     def url(src: str) -> str:
         return get_relative_url(pages.get(src, src), page.url)
 
-    section = claim_registry.method_section(Path(config["docs_dir"]), ROOT / "tests", url)
+    section = claim_registry.method_section(Path(config["docs_dir"]), tests, url)
     return markdown.replace(PLACEHOLDER, section)
 
 
@@ -60,8 +60,8 @@ def on_page_content(html_text: str, page, **kwargs) -> str:
     tests: dict[str, list[str]] = _state["tests"]  # type: ignore[assignment]
     method = _state["method"]
     out, position = [], 0
-    for match in SPAN.finditer(html_text):
-        claim_id = match[1]
+    for match in OPENING.finditer(html_text):
+        claim_id = match["id"]
         end = _close(html_text, match.end())
         names = tests.get(claim_id)
         if not names:
