@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from reglab import band, holm, mean_ci, paired_diff
+from reglab.stats import MeanCI
 from scipy import stats
 
 
@@ -77,3 +78,20 @@ def test_holm_reads_a_constant_gap_as_certain_and_no_gap_as_nothing():
     family = holm({"same": ([1, 2, 3], [1, 2, 3]), "shifted": ([1, 2, 3], [0, 1, 2])})
     assert family["same"].p == 1.0 and family["same"].verdict == "no detectable effect"
     assert family["shifted"].p == 0.0 and family["shifted"].verdict == "hurts"
+
+
+def test_one_formatter_writes_levels_differences_and_ratios_in_the_site_format():
+    level = MeanCI(0.75, 0.736, 0.764, 5)
+    assert level.pct() == "75.0% (95% CI 73.6–76.4)"
+    diff = MeanCI(0.048, 0.037, 0.060, 5)
+    assert diff.pp() == "+4.8 pp (95% CI +3.7 to +6.0)"
+    assert MeanCI(-0.014, -0.03, 0.001, 5).pp() == "-1.4 pp (95% CI -3.0 to +0.1)"
+    assert MeanCI(1.69, 1.61, 1.78, 5).times() == "1.69× (95% CI 1.61–1.78)"
+    assert MeanCI(-0.02, -0.05, 0.01, 5).fmt(2) == "-0.02 (95% CI -0.05 to 0.01)"
+
+
+def test_nothing_rounds_to_a_negative_zero():
+    tiny = MeanCI(-0.00001, -0.00004, -0.000001, 5)
+    assert tiny.pp() == "+0.0 pp (95% CI +0.0 to +0.0)"
+    assert tiny.fmt(3) == "0.000 (95% CI 0.000–0.000)"
+    assert "-0.0" not in tiny.delta(3)

@@ -19,6 +19,7 @@ class MeanCI:
     low: float
     high: float
     n: int
+    confidence: float = 0.95
 
     @property
     def half_width(self) -> float:
@@ -30,11 +31,51 @@ class MeanCI:
         return self.low > 0 or self.high < 0
 
     def fmt(self, digits: int = 3, scale: float = 1.0) -> str:
-        """``'0.812 ± 0.014'``; ``scale=100`` shows fractions as percentage points."""
-        return f"{self.mean * scale:.{digits}f} ± {self.half_width * scale:.{digits}f}"
+        """A level: ``'0.812 (95% CI 0.798–0.826)'``; ``scale=100`` for percentages."""
+        m, lo, hi = (number(v * scale, digits) for v in (self.mean, self.low, self.high))
+        return f"{m} ({self.level} CI {_span(lo, hi)})"
+
+    def pct(self, digits: int = 1) -> str:
+        """A level of a fraction in percent: ``'75.0% (95% CI 73.6–76.4)'``."""
+        m, lo, hi = (number(v * 100, digits) for v in (self.mean, self.low, self.high))
+        return f"{m}% ({self.level} CI {_span(lo, hi)})"
+
+    def pp(self, digits: int = 1) -> str:
+        """A difference of fractions in points: ``'+4.8 pp (95% CI +3.7 to +6.0)'``."""
+        m, lo, hi = (signed(v * 100, digits) for v in (self.mean, self.low, self.high))
+        return f"{m} pp ({self.level} CI {lo} to {hi})"
+
+    def delta(self, digits: int = 3) -> str:
+        """A difference in the metric's own units: ``'-0.041 (95% CI -0.060 to -0.022)'``."""
+        m, lo, hi = (signed(v, digits) for v in (self.mean, self.low, self.high))
+        return f"{m} ({self.level} CI {lo} to {hi})"
+
+    def times(self, digits: int = 2) -> str:
+        """A ratio: ``'1.69× (95% CI 1.61–1.78)'``."""
+        m, lo, hi = (number(v, digits) for v in (self.mean, self.low, self.high))
+        return f"{m}× ({self.level} CI {_span(lo, hi)})"
+
+    @property
+    def level(self) -> str:
+        return f"{self.confidence:.0%}"
 
     def __str__(self) -> str:
         return self.fmt()
+
+
+def number(value: float, digits: int) -> str:
+    """``value`` rounded to ``digits`` decimals, never as ``-0.0``."""
+    return f"{round(float(value), digits) + 0.0:.{digits}f}"
+
+
+def signed(value: float, digits: int) -> str:
+    """``value`` with its sign, ``'+4.8'`` or ``'-1.4'``; zero is ``'+0.0'``."""
+    return f"{round(float(value), digits) + 0.0:+.{digits}f}"
+
+
+def _span(low: str, high: str) -> str:
+    """``'73.6–76.4'``, or ``'-1.2 to 0.4'`` when a dash would read as a minus sign."""
+    return f"{low} to {high}" if low.startswith("-") or high.startswith("-") else f"{low}–{high}"
 
 
 def mean_ci(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -> MeanCI:
@@ -45,9 +86,9 @@ def mean_ci(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -> M
     mean = float(x.mean())
     sem = float(stats.sem(x))
     if sem == 0.0:
-        return MeanCI(mean, mean, mean, len(x))
+        return MeanCI(mean, mean, mean, len(x), confidence)
     low, high = stats.t.interval(confidence, df=len(x) - 1, loc=mean, scale=sem)
-    return MeanCI(mean, float(low), float(high), len(x))
+    return MeanCI(mean, float(low), float(high), len(x), confidence)
 
 
 def paired_diff(baseline: Sequence[float], treatment: Sequence[float], confidence: float = 0.95) -> MeanCI:

@@ -35,7 +35,7 @@ def data_source(spec: data.DataSpec) -> str:
 
 
 def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) -> str:
-    """Per arm: test accuracy, test loss and seconds per epoch (mean ± 95% CI); then the
+    """Per arm: test accuracy, test loss and seconds per epoch (mean and 95% CI); then the
     paired difference of each arm against ``baseline``."""
     arms = list(arms or results.arms)
     n = len(results.seeds)
@@ -45,7 +45,7 @@ def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) 
     ]
     for arm in arms:
         lines.append(
-            f"| {arm} | {mean_ci(results.test('accuracy', arm)).fmt(3)} "
+            f"| {arm} | {mean_ci(results.test('accuracy', arm)).pct()} "
             f"| {mean_ci(results.test('data_loss', arm)).fmt(3)} "
             f"| {mean_ci(results.best_epoch(arm)).fmt(0)} "
             f"| {mean_ci(results.seconds_per_epoch(arm)).fmt(4)} |"
@@ -55,9 +55,9 @@ def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) 
             continue
         acc, loss = results.diff("accuracy", baseline, arm), results.diff("data_loss", baseline, arm)
         lines.append(
-            f"| **{arm} − {baseline}** (paired) | {acc.fmt(3)} | {loss.fmt(3)} "
-            f"| {mean_ci(results.best_epoch(arm) - results.best_epoch(baseline)).fmt(0)} "
-            f"| {mean_ci(results.seconds_per_epoch(arm) - results.seconds_per_epoch(baseline)).fmt(4)} |"
+            f"| **{arm} − {baseline}** (paired) | {acc.pp()} | {loss.delta(3)} "
+            f"| {mean_ci(results.best_epoch(arm) - results.best_epoch(baseline)).delta(0)} "
+            f"| {mean_ci(results.seconds_per_epoch(arm) - results.seconds_per_epoch(baseline)).delta(4)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -65,10 +65,7 @@ def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) 
 def verdict(results: Results, baseline: str, treatment: str, setting: str) -> str:
     """One sentence on the paired test-accuracy difference, worded by its 95% CI."""
     d = results.diff("accuracy", baseline, treatment)
-    span = (
-        f"{d.mean * 100:+.1f} percentage points "
-        f"(95% CI {d.low * 100:+.1f} to {d.high * 100:+.1f}, {d.n} paired seeds)"
-    )
+    span = f"{d.pp()} over {d.n} paired seeds"
     if d.excludes_zero:
         word = "raises" if d.mean > 0 else "lowers"
         sentence = f"{setting}: {treatment} {word} test accuracy compared with {baseline} by {span}."
@@ -80,8 +77,7 @@ def verdict(results: Results, baseline: str, treatment: str, setting: str) -> st
     loss = results.diff("data_loss", baseline, treatment)
     detectable = "a detectable" if loss.excludes_zero else "no detectable"
     return (
-        f"{sentence} Test cross-entropy changes by {loss.mean:+.3f} "
-        f"(95% CI {loss.low:+.3f} to {loss.high:+.3f}): {detectable} difference."
+        f"{sentence} Test cross-entropy changes by {loss.delta(3)}: {detectable} difference."
     )
 
 
@@ -90,12 +86,12 @@ def _headline(results: Results) -> tuple[str, str]:
     first arm (or the accuracy itself for a single arm), with its 95% CI."""
     base, others = results.arms[0], results.arms[1:]
     if not others:
-        return base, f"test accuracy {mean_ci(results.test('accuracy', base)).fmt(3)}"
+        return base, f"test accuracy {mean_ci(results.test('accuracy', base)).pct()}"
     diffs = {arm: results.diff("accuracy", base, arm) for arm in others}
     arm, d = max(diffs.items(), key=lambda item: abs(item[1].mean))
     sign = "detectable" if d.excludes_zero else "not detectable"
     compared = f"{', '.join(others)} vs {base}" if len(others) <= 3 else f"{len(results.arms)} arms vs {base}"
-    return compared, (f"{arm}: {d.mean * 100:+.1f} pp ({d.low * 100:+.1f} to {d.high * 100:+.1f}), {sign}")
+    return compared, f"{arm}: {d.pp()}, {sign}"
 
 
 def _page_link(e: Entry) -> str:
