@@ -76,9 +76,7 @@ def verdict(results: Results, baseline: str, treatment: str, setting: str) -> st
         )
     loss = results.diff("data_loss", baseline, treatment)
     detectable = "a detectable" if loss.excludes_zero else "no detectable"
-    return (
-        f"{sentence} Test cross-entropy changes by {loss.delta(3)}: {detectable} difference."
-    )
+    return f"{sentence} Test cross-entropy changes by {loss.delta(3)}: {detectable} difference."
 
 
 def _headline(results: Results) -> tuple[str, str]:
