@@ -27,16 +27,37 @@ def fake(name: str, shifts: dict[str, float], seconds: float = 1.0) -> report.En
     return report.Entry("05-dropout.md", "Dropout", "dropout/x.py", Results(name, runs, list(range(5)), 0))
 
 
-def test_headline_is_the_arm_that_differs_most_from_the_first_arm():
-    table = tables.at_a_glance([fake("e", {"base": 0.0, "small": 0.02, "worse": -0.1})])
+def test_the_headline_is_the_declared_comparison_not_the_largest_change(monkeypatch):
+    monkeypatch.setitem(report.HEADLINES, "e", report.Headline("Small vs base", "base", "small"))
+    table = tables.experiments([fake("e", {"base": 0.0, "small": 0.02, "worse": -0.1})])
     row = table.splitlines()[2]
-    assert "worse: -9.6 pp" in row and "detectable" in row and "not detectable" not in row
-    assert "small, worse vs base" in row
+    assert row.startswith("| Small vs base | +2.2 pp (95% CI +0.8 to +3.6) | raises test accuracy | 5 |")
+    assert "worse" not in row
 
 
-def test_an_undetectable_difference_is_labelled_so():
-    entry = fake("e", {"base": 0.0, "same": 0.0})
-    assert "not detectable" in tables.at_a_glance([entry])
+def test_an_undetectable_difference_is_labelled_so(monkeypatch):
+    monkeypatch.setitem(report.HEADLINES, "e", report.Headline("Same vs base", "base", "same"))
+    assert "no detectable change" in tables.experiments([fake("e", {"base": 0.0, "same": 0.0})])
+
+
+def test_an_experiment_without_a_declared_headline_is_named_in_the_error():
+    with pytest.raises(KeyError, match="'undeclared' declares no headline"):
+        report.headline(fake("undeclared", {"base": 0.0, "b": 0.0}))
+
+
+def test_every_experiment_declares_a_headline_between_arms_it_has():
+    for e in report.experiments():
+        h = report.HEADLINES[e.results.name]
+        assert h.baseline in e.results.arms, (e.results.name, h.baseline)
+        assert h.treatment in e.results.arms or h.treatment == report.RESTORED, (e.results.name, h.treatment)
+        assert h.label and "q" + e.page[:2].lstrip("0") not in h.label  # reader labels, not ids
+
+
+def test_the_home_page_answers_all_nine_questions_with_a_number():
+    entries = report.experiments()
+    rows = tables.answers(entries, (0.01, 0.1, 1e-10, 0.2)).splitlines()[2:]
+    assert [r.split("](")[0].removeprefix("| [")[:2] for r in rows] == [f"{n}." for n in range(1, 10)]
+    assert all(re.search(r"\(95% CI [-+]\d", r) for i, r in enumerate(rows) if i != 1)
 
 
 def test_run_times_are_slowest_first_and_shares_add_up():

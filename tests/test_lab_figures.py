@@ -63,6 +63,58 @@ def test_summary_table_rows_and_paired_difference():
     res = fake_results()
     table = tables.summary(res, baseline="base")
     assert table.count("\n") == 5  # header, rule, two arms, one difference
-    assert res.diff("accuracy", "base", "treated").fmt(3) in table
+    assert res.diff("accuracy", "base", "treated").pp() in table
     sentence = tables.verdict(res, "base", "treated", "Here")
     assert sentence.startswith("Here: treated raises test accuracy")
+
+
+def test_every_data_colour_keeps_3_to_1_contrast_in_both_palettes_and_yellow_is_gone():
+    marks = {*figures.CONCEPTS.values(), *figures.PALETTE} - {figures.INK}
+    marks |= {s for c in figures.CONCEPTS.values() for s in figures.shades(c, 4)} - {figures.INK}
+    for background in figures.BACKGROUNDS.values():
+        low = {c: round(figures.contrast(c, background), 2) for c in marks}
+        assert min(low.values()) >= 3, {c: r for c, r in low.items() if r < 3}
+    assert "#F0E442" not in marks
+
+
+def test_one_colour_per_technique_whatever_the_page_calls_the_arm():
+    named = {
+        "none": ["none", "no dropout", "without dropout", "no BN, batch 32", "rate 0.0", "no stopping"],
+        "dropout": ["dropout 0.5", "with dropout 0.2", "rate 0.4"],
+        "L2": ["L2 (1e-4)", "AdamW", "Adam + L2"],
+        "L1": ["L1 1e-3"],
+        "BN": ["BN, batch 32", "BN"],
+        "early stopping": ["patience 10, restore", "early stopping"],
+        "combination": ["L2 + dropout", "dropout and BN"],
+    }
+    for technique, labels in named.items():
+        assert {figures.concept(label) for label in labels} == {technique}, labels
+    assert figures.concept("bias²") is None
+    assert figures.colours_for(["none", "dropout 0.5"]) == [
+        figures.CONCEPTS["none"],
+        figures.CONCEPTS["dropout"],
+    ]
+    assert len(set(figures.colours_for(["rate 0.4", "rate 0.8"]))) == 2  # shades of one colour
+
+
+def test_noisy_labels_are_a_line_style_not_a_colour():
+    assert figures.line_style("30% label noise") == "--"
+    assert figures.line_style("clean labels") == "-"
+    assert len(set(figures.colours_for(["clean labels", "30% label noise"], fallback="dropout"))) == 2
+    assert all(
+        c in figures.shades(figures.CONCEPTS["dropout"], 2)
+        for c in figures.colours_for(["a", "b"], "dropout")
+    )
+
+
+def test_a_figure_never_renders_its_smallest_text_below_10_px():
+    fig, (ax,) = figures.new()
+    ax.plot([0, 1], [0, 1], label="line")
+    ax.legend(fontsize=7)
+    svg = figures.to_svg(fig, "test")
+    min_width = int(re.search(r"min-width: (\d+)px", svg)[1])
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+    smallest = min(float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", svg))
+    assert smallest == 7
+    assert min_width * smallest / width >= 10  # scaled to its minimum width, 7 pt text is 10 px
+    assert 'tabindex="0"' in svg  # the box scrolls on a phone, so keyboards can scroll it too

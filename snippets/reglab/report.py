@@ -17,8 +17,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from . import config
 from .experiment import REGISTRY, Results, collected
+from .stats import MeanCI, paired_diff
+from .stopping import keras_patience
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
@@ -138,3 +142,124 @@ def experiments(root: Path = _CHECKOUT) -> list[Entry]:
                 future.cancel()
             raise
     return entries
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The comparison an experiment headlines on the home page, in a reader's words."""
+
+    label: str  # e.g. "Dropout 0.5 vs none, 30% wrong labels"
+    baseline: str  # an arm
+    treatment: str  # an arm, or a stopping rule replayed on the baseline's curves (page 6)
+
+
+RESTORED = "early stopping (patience 10, restore best)"
+
+# Every experiment declares the comparison it headlines; tests/test_claims_home.py fails
+# when an experiment has none. Add a line here when you add an experiment.
+HEADLINES: dict[str, Headline] = {
+    "q1 200 images, clean labels": Headline(
+        "Dropout 0.5 vs none, 200 clean digits", "no regularization", "dropout 0.5"
+    ),
+    "q1 200 images, 30% label noise": Headline(
+        "Dropout 0.5 vs none, 200 digits, 30% wrong labels", "no regularization", "dropout 0.5"
+    ),
+    "q3 100 features, 5 informative": Headline(
+        "L1 vs none, 5 of 100 features informative", "none", "L1 (1e-3)"
+    ),
+    "q4 100 training images": Headline("Dropout 0.5 vs none, 100 digits", "no dropout", "dropout 0.5"),
+    "q4 200 training images": Headline("Dropout 0.5 vs none, 200 digits", "no dropout", "dropout 0.5"),
+    "q4 400 training images": Headline("Dropout 0.5 vs none, 400 digits", "no dropout", "dropout 0.5"),
+    "q4 800 training images": Headline("Dropout 0.5 vs none, 800 digits", "no dropout", "dropout 0.5"),
+    "q4 true labels": Headline("Dropout 0.3 vs none, true labels", "no regularization", "dropout 0.3"),
+    "q4 random labels": Headline("Dropout 0.3 vs none, random labels", "no regularization", "dropout 0.3"),
+    "q5 rate sweep, clean labels": Headline("Dropout 0.4 vs none, 500 clean digits", "rate 0.0", "rate 0.4"),
+    "q5 rate sweep, 30% label noise": Headline(
+        "Dropout 0.4 vs none, 500 digits, 30% wrong labels", "rate 0.0", "rate 0.4"
+    ),
+    "q6 clean labels": Headline("Early stopping vs none, 500 clean digits", "no stopping", RESTORED),
+    "q6 30% label noise": Headline(
+        "Early stopping vs none, 500 digits, 30% wrong labels", "no stopping", RESTORED
+    ),
+    "q7 batch size": Headline("BN vs none, batch 32, 30% wrong labels", "no BN, batch 32", "BN, batch 32"),
+    "q7 evaluated after 1 epochs": Headline(
+        "BN momentum 0.9 vs 0.99, evaluated after 1 epoch", "momentum 0.99 (default)", "momentum 0.9"
+    ),
+    "q7 evaluated after 3 epochs": Headline(
+        "BN momentum 0.9 vs 0.99, evaluated after 3 epochs", "momentum 0.99 (default)", "momentum 0.9"
+    ),
+    "q7 evaluated after 30 epochs": Headline(
+        "BN momentum 0.9 vs 0.99, evaluated after 30 epochs", "momentum 0.99 (default)", "momentum 0.9"
+    ),
+    "q7 learning-rate tolerance": Headline("BN vs none, learning rate 0.01", "no BN, lr 0.01", "BN, lr 0.01"),
+    "q8 clean digits": Headline("Dropout 0.5 vs none, clean digits", "no dropout", "dropout 0.5"),
+    "q8 noisy labels": Headline("Dropout 0.5 vs none, 30% wrong labels", "no dropout", "dropout 0.5"),
+    "q9 200 clean": Headline(
+        "Dropout + early stopping vs none, 200 clean digits", "none", "dropout 0.5 + early stopping"
+    ),
+    "q9 800 clean": Headline(
+        "Dropout + early stopping vs none, 800 clean digits", "none", "dropout 0.5 + early stopping"
+    ),
+    "q9 200, 30% noise": Headline(
+        "Dropout + early stopping vs none, 200 digits, 30% wrong labels",
+        "none",
+        "dropout 0.5 + early stopping",
+    ),
+    "q9 800, 30% noise": Headline(
+        "Dropout + early stopping vs none, 800 digits, 30% wrong labels",
+        "none",
+        "dropout 0.5 + early stopping",
+    ),
+    "pitfalls 003 max val accuracy": Headline(
+        "Seed answer 003: dropout 0.2 vs none", "without dropout", "with dropout 0.2"
+    ),
+    "pitfalls 004 l2 and dropout": Headline(
+        "Seed answer 004: L2 + dropout as written vs none",
+        "no regularization",
+        "as written: L2(0.01) + Dropout(0.5)",
+    ),
+    "pitfalls 002 sigmoid on ten classes": Headline(
+        "Seed answer 002: softmax vs sigmoid output, no dropout",
+        "as written: sigmoid, no dropout",
+        "fix: softmax, no dropout",
+    ),
+    "pitfalls 001 test set as validation": Headline(
+        "Seed answer 001: dropout 0.3 vs none", "no dropout", "dropout 0.3"
+    ),
+}
+
+# The one comparison each question's line on the home page carries (question 2 has no
+# trained comparison: its line comes from the ridge decomposition).
+ANSWERS: dict[int, str] = {
+    1: "q1 200 images, 30% label noise",
+    3: "q3 100 features, 5 informative",
+    4: "q4 100 training images",
+    5: "q5 rate sweep, 30% label noise",
+    6: "q6 30% label noise",
+    7: "q7 batch size",
+    8: "q8 noisy labels",
+    9: "q9 200, 30% noise",
+}
+
+
+def test_accuracy(results: Results, arm: str) -> np.ndarray:
+    """Per-seed test accuracy of ``arm``, or of a stopping rule replayed on the
+    baseline's recorded curves (:data:`RESTORED`, as on page 6)."""
+    if arm in results.arms:
+        return results.test("accuracy", arm)
+    if arm == RESTORED:
+        runs = next(iter(results.runs.values()))
+        picks = [keras_patience(r.history["val_loss"], patience=10) for r in runs]
+        return np.array([p.pick(r.history["test_accuracy"], True) for p, r in zip(picks, runs, strict=True)])
+    raise KeyError(f"{results.name!r} has no arm or rule {arm!r}")
+
+
+def headline(entry: Entry) -> tuple[Headline, MeanCI]:
+    """The experiment's declared comparison and its paired test-accuracy difference."""
+    if entry.results.name not in HEADLINES:
+        raise KeyError(
+            f"experiment {entry.results.name!r} declares no headline: add it to reglab.report.HEADLINES"
+        )
+    h = HEADLINES[entry.results.name]
+    base, treated = test_accuracy(entry.results, h.baseline), test_accuracy(entry.results, h.treatment)
+    return h, paired_diff(base, treated)

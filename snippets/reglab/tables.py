@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import data
 from .experiment import Results
-from .stats import mean_ci
+from .stats import MeanCI, mean_ci
 
 if TYPE_CHECKING:
     from .report import Entry
@@ -79,40 +79,10 @@ def verdict(results: Results, baseline: str, treatment: str, setting: str) -> st
     return f"{sentence} Test cross-entropy changes by {loss.delta(3)}: {detectable} difference."
 
 
-def _headline(results: Results) -> tuple[str, str]:
-    """What was compared, and the largest paired change in test accuracy against the
-    first arm (or the accuracy itself for a single arm), with its 95% CI."""
-    base, others = results.arms[0], results.arms[1:]
-    if not others:
-        return base, f"test accuracy {mean_ci(results.test('accuracy', base)).pct()}"
-    diffs = {arm: results.diff("accuracy", base, arm) for arm in others}
-    arm, d = max(diffs.items(), key=lambda item: abs(item[1].mean))
-    sign = "detectable" if d.excludes_zero else "not detectable"
-    compared = f"{', '.join(others)} vs {base}" if len(others) <= 3 else f"{len(results.arms)} arms vs {base}"
-    return compared, f"{arm}: {d.pp()}, {sign}"
-
-
 def _page_link(e: Entry) -> str:
     """A link from the home page to the page's URL (printed output is not rewritten by
-    MkDocs, so it names the built URL, not the source file)."""
-    number, stem = e.page.partition("-")[0], e.page.removesuffix(".md")
-    return f"[{number if number.isdigit() else stem}]({stem}/)"
-
-
-def at_a_glance(entries: Sequence[Entry]) -> str:
-    """One row per experiment: page, comparison, headline with CI, seeds, compute."""
-    lines = [
-        "| page | experiment | compared | largest test-accuracy change (95% CI) | seeds | runs | compute |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for e in entries:
-        compared, headline = _headline(e.results)
-        runs = sum(len(v) for v in e.results.runs.values())
-        lines.append(
-            f"| {_page_link(e)} | {e.results.name} | {compared} | {headline} "
-            f"| {len(e.results.seeds)} | {runs} | {e.results.compute_seconds:.0f} s |"
-        )
-    return "\n".join(lines) + "\n"
+    MkDocs, so it names the built URL, not the source file), labelled with its title."""
+    return f"[{e.title}]({e.page.removesuffix('.md')}/)"
 
 
 def run_times(entries: Sequence[Entry], top: int | None = None) -> str:
@@ -130,4 +100,50 @@ def run_times(entries: Sequence[Entry], top: int | None = None) -> str:
             f"| {e.results.name} | {_page_link(e)} | `{e.snippet}` | {runs} "
             f"| {seconds:.0f} s | {seconds / runs:.1f} s | {seconds / total:.0%} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def _verb(d: MeanCI) -> str:
+    """How a paired difference reads: its direction only when the 95% CI excludes zero."""
+    if not d.excludes_zero:
+        return "no detectable change"
+    return "raises test accuracy" if d.mean > 0 else "lowers test accuracy"
+
+
+def answers(entries: Sequence[Entry], ridge: tuple[float, float, float, float]) -> str:
+    """The nine questions, each with one line carrying its headline number. ``ridge`` is
+    page 2's (best λ, its test error, smallest λ, its test error)."""
+    from .report import ANSWERS, headline  # report imports this module
+
+    by_name = {e.results.name: e for e in entries}
+    pages = {int(e.page[:2]): e for e in entries if e.page[:2].isdigit()}
+    lines = ["| question | answer in one line (95% CI over paired seeds) |", "|---|---|"]
+    for number in range(1, 10):
+        if number == 2:
+            best, best_err, small, small_err = ridge
+            link = "[2. The bias–variance tradeoff](02-bias-variance/)"
+            answer = (
+                f"Ridge regression on 15 noisy points: expected test error {best_err:.3f} at λ = {best:g}, "
+                f"against {small_err:.3f} with almost no penalty (λ = {small:g})."
+            )
+        else:
+            e = by_name[ANSWERS[number]]
+            h, d = headline(e)
+            link = f"[{pages[number].title}]({e.page.removesuffix('.md')}/)"
+            answer = f"{h.label}: {_verb(d)}, {d.pp()}."
+        lines.append(f"| {link} | {answer} |")
+    return "\n".join(lines) + "\n"
+
+
+def experiments(entries: Sequence[Entry]) -> str:
+    """One row per experiment: its declared comparison and the paired difference."""
+    from .report import headline
+
+    lines = [
+        "| comparison | difference in test accuracy (95% CI) | verdict | seeds | page |",
+        "|---|---|---|---|---|",
+    ]
+    for e in entries:
+        h, d = headline(e)
+        lines.append(f"| {h.label} | {d.pp()} | {_verb(d)} | {d.n} | {_page_link(e)} |")
     return "\n".join(lines) + "\n"

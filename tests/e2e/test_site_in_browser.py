@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import threading
 from html.parser import HTMLParser
@@ -297,3 +298,107 @@ def test_a_source_tab_chosen_on_one_page_leaves_another_pages_results_showing(se
     shown = [figures.nth(i).is_visible() for i in range(figures.count())]
     page.close()
     assert len(shown) == 5 and all(shown), shown
+
+
+READING = """() => {
+  const visible = e => e.offsetParent !== null && e.getBoundingClientRect().height > 0;
+  const top = e => e.getBoundingClientRect().top + window.scrollY;
+  const texts = [...document.querySelectorAll('svg.reglab-figure text')].filter(visible);
+  const sizes = texts.map(t => {
+    const m = t.getScreenCTM();
+    return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+  });
+  const scrolls = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if ((o === 'auto' || o === 'scroll') && a.clientWidth < window.innerWidth) return true;
+    }
+    return false;
+  };
+  const content = document.querySelector('.md-content').getBoundingClientRect();
+  const tables = [...document.querySelectorAll('.md-content table')].filter(visible);
+  const answer = document.querySelector('h2#answer');
+  const code = [...document.querySelectorAll('.md-content pre > code')].filter(visible);
+  const figure = [...document.querySelectorAll('svg.reglab-figure')].filter(visible);
+  return {
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    smallest_text: sizes.length ? Math.min(...sizes) : null,
+    tables: tables.length,
+    tables_wider_than_column: tables.filter(t => t.scrollWidth > content.width + 1).length,
+    tables_overflowing_unboxed: tables.filter(t => t.scrollWidth > content.width + 1 && !scrolls(t)).length,
+    answer: answer ? top(answer) : null,
+    first_code: code.length ? top(code[0]) : null,
+    first_figure: figure.length ? top(figure[0]) : null,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def reading(built_site, server, browser):
+    """Every page of the nav at 1280 px and at 390×844 (a phone): what a reader sees."""
+    nav = nav_pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"])
+    paths = ["" if p == "index.md" else p.removesuffix(".md") + "/" for p in nav]
+    report: dict[str, dict[str, dict]] = {}
+    for width, height in ((1280, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        for path in paths:
+            page = context.new_page()
+            page.goto(urljoin(server, path), wait_until="networkidle")
+            settled(page)
+            report.setdefault(path or "home", {})[str(width)] = page.evaluate(READING)
+            page.close()
+        context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "reading.json").write_text(json.dumps(report, indent=1, sort_keys=True))
+    return report
+
+
+def test_on_a_phone_the_page_never_scrolls_sideways(reading):
+    assert {p: r["390"]["overflow"] for p, r in reading.items() if r["390"]["overflow"] > 0} == {}
+
+
+def test_on_a_phone_figure_text_is_at_least_10_px(reading):
+    smallest = {p: r["390"]["smallest_text"] for p, r in reading.items() if r["390"]["smallest_text"]}
+    assert smallest and min(smallest.values()) >= 9.95, smallest
+
+
+def test_a_table_wider_than_a_phone_scrolls_in_its_own_box(reading):
+    wide = sum(r["390"]["tables_wider_than_column"] for r in reading.values())
+    assert wide > 0  # the check has something to check
+    assert {
+        p: r["390"]["tables_overflowing_unboxed"]
+        for p, r in reading.items()
+        if r["390"]["tables_overflowing_unboxed"]
+    } == {}
+
+
+def test_every_question_opens_with_its_answer_before_any_code(reading):
+    questions = {p: r for p, r in reading.items() if re.match(r"\d\d-", p)}
+    assert len(questions) == 9
+    for width in ("1280", "390"):
+        late = {
+            p: (r[width]["answer"], r[width]["first_code"])
+            for p, r in questions.items()
+            if r[width]["answer"] is None
+            or (r[width]["first_code"] is not None and r[width]["first_code"] < r[width]["answer"])
+        }
+        assert late == {}, (width, late)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_the_home_page_and_pages_1_and_8_at_both_widths(server, browser, scheme):
+    """First screens of three pages at 1280 and 390 px, for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in ((1280, 900), (390, 844)):
+        page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+        for path, name in (
+            ("", "home"),
+            ("01-what-is-regularization/", "01"),
+            ("08-dropout-in-keras/", "08"),
+        ):
+            page.goto(urljoin(server, path), wait_until="networkidle")
+            settled(page)
+            shot = ARTIFACTS / f"{name}-{width}-{scheme}.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 10_000
+        page.close()
