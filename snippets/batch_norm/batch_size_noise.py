@@ -12,7 +12,9 @@ def build_mlp(batch_norm: bool) -> keras.Model:
             model.add(keras.layers.BatchNormalization())
         model.add(keras.layers.Activation("relu"))
     model.add(keras.layers.Dense(10, activation="softmax"))
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 

@@ -11,7 +11,9 @@ def build_bn_mlp(momentum: float) -> keras.Model:
         model.add(keras.layers.BatchNormalization(momentum=momentum))
         model.add(keras.layers.Activation("relu"))
     model.add(keras.layers.Dense(10, activation="softmax"))
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -19,12 +21,19 @@ def both_modes(model: keras.Model, split) -> dict[str, float]:
     """Test accuracy with moving statistics (inference) and with the test batch's own."""
     x, y = split.x_test, split.y_test
     return {
-        "inference_mode": float(np.mean(np.asarray(model(x, training=False)).argmax(1) == y)),
-        "batch_statistics": float(np.mean(np.asarray(model(x, training=True)).argmax(1) == y)),
+        "inference_mode": float(
+            np.mean(np.asarray(model(x, training=False)).argmax(1) == y)
+        ),
+        "batch_statistics": float(
+            np.mean(np.asarray(model(x, training=True)).argmax(1) == y)
+        ),
     }
 
 
-arms = {"momentum 0.99 (default)": {"momentum": 0.99}, "momentum 0.9": {"momentum": 0.9}}
+arms = {
+    "momentum 0.99 (default)": {"momentum": 0.99},
+    "momentum 0.9": {"momentum": 0.9},
+}
 early = {
     epochs: run(
         f"q7 evaluated after {epochs} epochs",

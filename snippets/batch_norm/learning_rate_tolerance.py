@@ -26,4 +26,11 @@ arms = {
     for bn in (False, True)
     for lr in learning_rates
 }
-lr_sweep = run("q7 learning-rate tolerance", build_mlp, arms, data=DataSpec(n_train=500), seeds=5, epochs=30)
+lr_sweep = run(
+    "q7 learning-rate tolerance",
+    build_mlp,
+    arms,
+    data=DataSpec(n_train=500),
+    seeds=5,
+    epochs=30,
+)

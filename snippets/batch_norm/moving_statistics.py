@@ -17,6 +17,17 @@ for steps in range(501):
         training = np.asarray(bn(probe, training=True))  # batch statistics; this call
         bn.moving_mean.assign(saved[0])  # also updates the moving statistics,
         bn.moving_variance.assign(saved[1])  # so undo it: only the steps below count
-        rows.append((steps, moving_mean, training.mean(), training.std(), inference.mean(), inference.std()))
+        rows.append(
+            (
+                steps,
+                moving_mean,
+                training.mean(),
+                training.std(),
+                inference.mean(),
+                inference.std(),
+            )
+        )
     if steps < 500:
-        bn(batches[steps], training=True)  # one training step updates the moving statistics
+        bn(
+            batches[steps], training=True
+        )  # one training step updates the moving statistics

@@ -20,8 +20,15 @@ for r in range(repeats):
     (x, y), (xt, yt) = sample(n_train), sample(n_test)
     projection = rng.normal(size=(d, max(feature_counts))) / np.sqrt(d)
     for j, p in enumerate(feature_counts):
-        features, features_test = np.maximum(x @ projection[:, :p], 0), np.maximum(xt @ projection[:, :p], 0)
-        coef = np.linalg.lstsq(features, y, rcond=None)[0]  # the minimum-norm solution when p > n
+        features, features_test = (
+            np.maximum(x @ projection[:, :p], 0),
+            np.maximum(xt @ projection[:, :p], 0),
+        )
+        coef = np.linalg.lstsq(features, y, rcond=None)[
+            0
+        ]  # the minimum-norm solution when p > n
         test_mse[r, j] = np.mean((features_test @ coef - yt) ** 2)
-        coef = np.linalg.solve(features.T @ features + ridge * n_train * np.eye(p), features.T @ y)
+        coef = np.linalg.solve(
+            features.T @ features + ridge * n_train * np.eye(p), features.T @ y
+        )
         test_mse_ridge[r, j] = np.mean((features_test @ coef - yt) ** 2)

@@ -16,11 +16,15 @@ decomposition = []  # per lambda: bias^2, variance, noise, their sum, and the me
 for lam in lambdas:
     # One column per training set: Ridge fits every column independently, in one call.
     y = np.sin(2 * np.pi * x[:, 0])[:, None] + rng.normal(0, sigma, (n_train, repeats))
-    model = make_pipeline(PolynomialFeatures(degree), StandardScaler(), Ridge(alpha=lam))
+    model = make_pipeline(
+        PolynomialFeatures(degree), StandardScaler(), Ridge(alpha=lam)
+    )
     predictions = model.fit(x, y).predict(x_test).T  # shape (repeats, test points)
     y_new = f_test + rng.normal(0, sigma, predictions.shape)  # fresh noisy test labels
     bias2 = np.mean((predictions.mean(axis=0) - f_test) ** 2)
     variance = np.mean(predictions.var(axis=0))
     measured = np.mean((predictions - y_new) ** 2)
-    decomposition.append((lam, bias2, variance, sigma**2, bias2 + variance + sigma**2, measured))
+    decomposition.append(
+        (lam, bias2, variance, sigma**2, bias2 + variance + sigma**2, measured)
+    )
 decomposition = np.array(decomposition)

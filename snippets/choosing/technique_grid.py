@@ -2,7 +2,9 @@ import keras
 from reglab import Arm, DataSpec, EarlyStop, run
 
 
-def build_mlp(l2: float = 0.0, dropout: float = 0.0, batch_norm: bool = False) -> keras.Model:
+def build_mlp(
+    l2: float = 0.0, dropout: float = 0.0, batch_norm: bool = False
+) -> keras.Model:
     """A 2x512 ReLU MLP with any mix of L2 on the kernels, dropout and batch normalization."""
     penalty = keras.regularizers.L2(l2) if l2 else None
     model = keras.Sequential([keras.Input(shape=(64,))])
@@ -14,7 +16,9 @@ def build_mlp(l2: float = 0.0, dropout: float = 0.0, batch_norm: bool = False) -
         if dropout:
             model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(10, activation="softmax", kernel_regularizer=penalty))
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 

@@ -24,7 +24,9 @@ def mc_dropout(model: keras.Model, split, passes: int = 50) -> dict[str, float]:
     pass, and of the average of `passes` stochastic passes with dropout left on (MC dropout)."""
     x, y = split.x_test, split.y_test
     deterministic = np.asarray(model(x, training=False))
-    averaged = np.mean([np.asarray(model(x, training=True)) for _ in range(passes)], axis=0)
+    averaged = np.mean(
+        [np.asarray(model(x, training=True)) for _ in range(passes)], axis=0
+    )
 
     def log_loss(p: np.ndarray) -> float:
         return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-7)))
@@ -46,7 +48,9 @@ def final_model(model: keras.Model, split) -> dict[str, float]:
     predicted = np.asarray(model(split.x_train, training=False)).argmax(1)
     fits = predicted == split.y_train
     out = {**mc_dropout(model, split), "train_accuracy": float(np.mean(fits))}
-    if split.noisy_train.any():  # the share of wrong training labels the network reproduces
+    if (
+        split.noisy_train.any()
+    ):  # the share of wrong training labels the network reproduces
         out["memorised"] = float(np.mean(fits[split.noisy_train]))
     return out
 
@@ -58,6 +62,14 @@ settings = {
     "30% label noise": DataSpec(n_train=500, label_noise=0.3),
 }
 sweeps = {
-    name: run(f"q5 rate sweep, {name}", build_mlp, arms, data=spec, seeds=5, epochs=80, probe=final_model)
+    name: run(
+        f"q5 rate sweep, {name}",
+        build_mlp,
+        arms,
+        data=spec,
+        seeds=5,
+        epochs=80,
+        probe=final_model,
+    )
     for name, spec in settings.items()
 }

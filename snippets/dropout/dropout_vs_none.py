@@ -30,7 +30,14 @@ def build_mlp(dropout: float) -> keras.Model:
 arms = {"no dropout": {"dropout": 0.0}, "dropout 0.5": {"dropout": 0.5}}
 
 # Setting 1: clean labels.
-clean = run("q8 clean digits", build_mlp, arms, data=DataSpec(**DATA), seeds=SEEDS, epochs=EPOCHS[0])
+clean = run(
+    "q8 clean digits",
+    build_mlp,
+    arms,
+    data=DataSpec(**DATA),
+    seeds=SEEDS,
+    epochs=EPOCHS[0],
+)
 
 # Setting 2: the same, but 30% of training and validation labels are wrong.
 noisy = run(

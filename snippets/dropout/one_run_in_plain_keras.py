@@ -6,7 +6,9 @@ from sklearn.model_selection import train_test_split
 # scikit-learn's 8×8 digits: 500 images to train on, 300 to validate on, 500 to test once.
 x, y = load_digits(return_X_y=True)
 x = (x / 16.0).astype("float32")
-x_train, x_rest, y_train, y_rest = train_test_split(x, y, train_size=500, stratify=y, random_state=0)
+x_train, x_rest, y_train, y_rest = train_test_split(
+    x, y, train_size=500, stratify=y, random_state=0
+)
 x_val, x_test, y_val, y_test = train_test_split(
     x_rest, y_rest, train_size=300, test_size=500, stratify=y_rest, random_state=0
 )
@@ -33,6 +35,15 @@ histories, test_accuracy = {}, {}
 for name, rate in [("no dropout", 0.0), ("dropout 0.5", 0.5)]:
     keras.utils.set_random_seed(0)  # both models start from the same seed
     model = build_mlp(rate)
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=60, batch_size=32, verbose=0)
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=60,
+        batch_size=32,
+        verbose=0,
+    )
     histories[name] = history.history
-    test_accuracy[name] = model.evaluate(x_test, y_test, verbose=0)[1]  # once, at the end
+    test_accuracy[name] = model.evaluate(x_test, y_test, verbose=0)[
+        1
+    ]  # once, at the end

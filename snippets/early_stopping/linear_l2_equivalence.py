@@ -4,7 +4,9 @@ import numpy as np
 # gradient descent from w = 0: the one setting where early stopping provably acts like L2.
 rng = np.random.default_rng(0)
 n, d = 200, 20
-X = rng.normal(size=(n, d)) * np.geomspace(0.05, 2.0, d)  # directions of very different curvature
+X = rng.normal(size=(n, d)) * np.geomspace(
+    0.05, 2.0, d
+)  # directions of very different curvature
 y = X @ rng.normal(size=d) + rng.normal(size=n)
 H, g = X.T @ X / n, X.T @ y / n  # the Hessian, and the gradient at w = 0 (up to sign)
 lr = 1.0 / np.linalg.eigvalsh(H).max()  # epsilon, the step size

@@ -25,15 +25,29 @@ settings = {
     "30% label noise": DataSpec(n_train=500, label_noise=0.3),
 }
 full = {
-    name: run(f"q6 {name}", build_mlp, {"no stopping": {}}, data=spec, seeds=8, epochs=100, track_test=True)
+    name: run(
+        f"q6 {name}",
+        build_mlp,
+        {"no stopping": {}},
+        data=spec,
+        seeds=8,
+        epochs=100,
+        track_test=True,
+    )
     for name, spec in settings.items()
 }
 
 # The rules, each replayed on the validation curve of every seed.
 rules = {
     "no early stopping": None,
-    "patience 10, restore_best_weights=False": (lambda v: keras_patience(v, patience=10), False),
-    "patience 10, restore_best_weights=True": (lambda v: keras_patience(v, patience=10), True),
+    "patience 10, restore_best_weights=False": (
+        lambda v: keras_patience(v, patience=10),
+        False,
+    ),
+    "patience 10, restore_best_weights=True": (
+        lambda v: keras_patience(v, patience=10),
+        True,
+    ),
     "Prechelt GL5, restore best": (lambda v: prechelt_gl(v, alpha=5), True),
 }
 

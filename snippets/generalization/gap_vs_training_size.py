@@ -11,7 +11,9 @@ def build_mlp(dropout: float) -> keras.Model:
         if dropout:
             model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(10, activation="softmax"))
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 

@@ -9,12 +9,16 @@ def build_mlp(l1: float, l2: float) -> keras.Model:
         [
             keras.Input(shape=(100,)),
             keras.layers.Dense(
-                64, activation="relu", kernel_regularizer=keras.regularizers.L1L2(l1=l1, l2=l2)
+                64,
+                activation="relu",
+                kernel_regularizer=keras.regularizers.L1L2(l1=l1, l2=l2),
             ),
             keras.layers.Dense(2, activation="softmax"),
         ]
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -26,7 +30,9 @@ def first_layer(model: keras.Model, split) -> dict:
     return {
         "exactly_zero": float(np.mean(kernel == 0)),
         "below_1e-3": float(np.mean(np.abs(kernel) < 1e-3)),
-        "log10_abs_histogram": np.histogram(magnitudes, bins=np.arange(-12.5, 1.0, 0.5))[0].tolist(),
+        "log10_abs_histogram": np.histogram(
+            magnitudes, bins=np.arange(-12.5, 1.0, 0.5)
+        )[0].tolist(),
         "top5_features": np.argsort(usage)[::-1][:5].tolist(),
         "usage": usage.tolist(),
     }

@@ -9,14 +9,18 @@ SEEDS = 5
 
 def build_seed_000(dropout: float) -> keras.Model:
     """Seed 000's models: Dense(64) → [Dropout] → Dense(32) → [Dropout] → Dense(1, sigmoid)."""
-    model = keras.Sequential([keras.Input(shape=(101,)), keras.layers.Dense(64, activation="relu")])
+    model = keras.Sequential(
+        [keras.Input(shape=(101,)), keras.layers.Dense(64, activation="relu")]
+    )
     if dropout > 0:
         model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(32, activation="relu"))
     if dropout > 0:
         model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(1, activation="sigmoid"))
-    model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"]
+    )
     return model
 
 
@@ -50,18 +54,31 @@ def fit_and_score(seed: int, leak: bool, shuffle_labels: bool, dropout: float) -
     keras.utils.set_random_seed(seed)
     model = build_seed_000(dropout)
     result = train(model, split, epochs=10, batch_size=32, seed=seed)
-    return {"test_accuracy": result.test["accuracy"], "train_accuracy": result.history["accuracy"][-1]}
+    return {
+        "test_accuracy": result.test["accuracy"],
+        "train_accuracy": result.history["accuracy"][-1],
+    }
 
 
 conditions = {
     "leaky table, no dropout": {"leak": True, "shuffle_labels": False, "dropout": 0.0},
     "leaky table, dropout 0.5": {"leak": True, "shuffle_labels": False, "dropout": 0.5},
     "clean table, no dropout": {"leak": False, "shuffle_labels": False, "dropout": 0.0},
-    "leaky table, labels shuffled at the source": {"leak": True, "shuffle_labels": True, "dropout": 0.0},
-    "clean table, labels shuffled at the source": {"leak": False, "shuffle_labels": True, "dropout": 0.0},
+    "leaky table, labels shuffled at the source": {
+        "leak": True,
+        "shuffle_labels": True,
+        "dropout": 0.0,
+    },
+    "clean table, labels shuffled at the source": {
+        "leak": False,
+        "shuffle_labels": True,
+        "dropout": 0.0,
+    },
 }
 scores = {
-    name: np.array([memo(fit_and_score, seed, **params)["test_accuracy"] for seed in range(SEEDS)])
+    name: np.array(
+        [memo(fit_and_score, seed, **params)["test_accuracy"] for seed in range(SEEDS)]
+    )
     for name, params in conditions.items()
 }
 
@@ -69,7 +86,10 @@ scores = {
 def single_feature_accuracy(split: Split) -> np.ndarray:
     """Test accuracy of each input alone, thresholded midway between its two class means
     on the training rows: one column that predicts the label by itself is a leak."""
-    m0, m1 = split.x_train[split.y_train == 0].mean(axis=0), split.x_train[split.y_train == 1].mean(axis=0)
+    m0, m1 = (
+        split.x_train[split.y_train == 0].mean(axis=0),
+        split.x_train[split.y_train == 1].mean(axis=0),
+    )
     predicted = ((split.x_test - (m0 + m1) / 2) * np.sign(m1 - m0) > 0).astype(int)
     return (predicted == split.y_test[:, None]).mean(axis=0)
 
@@ -80,5 +100,7 @@ def duplicated_rows(split: Split) -> int:
     return sum(row.tobytes() in seen for row in split.x_test)
 
 
-single = np.stack([single_feature_accuracy(pipeline(seed, True, False)) for seed in range(SEEDS)])
+single = np.stack(
+    [single_feature_accuracy(pipeline(seed, True, False)) for seed in range(SEEDS)]
+)
 duplicates = [duplicated_rows(pipeline(seed, True, False)) for seed in range(SEEDS)]

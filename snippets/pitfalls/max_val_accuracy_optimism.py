@@ -11,11 +11,16 @@ def build_seed_003(dropout_rate: float) -> keras.Model:
     model.add(keras.layers.Dense(100, activation="relu"))
     model.add(keras.layers.Dropout(dropout_rate))
     model.add(keras.layers.Dense(10, activation="softmax"))
-    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    model.compile(
+        loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"]
+    )
     return model
 
 
-arms = {"without dropout": {"dropout_rate": 0.0}, "with dropout 0.2": {"dropout_rate": 0.2}}
+arms = {
+    "without dropout": {"dropout_rate": 0.0},
+    "with dropout 0.2": {"dropout_rate": 0.2},
+}
 DATA = DataSpec(n_train=500)  # digits: 500 training, 300 validation, 500 test images
 
 # Seed 003 trained 25 epochs with a separate validation split; on digits, batch size 32.
@@ -30,10 +35,17 @@ runs = run(
 )
 
 # What seed 003 reports: max(history["val_accuracy"]) of one run.
-reported = {arm: np.nanmax(runs.curves("val_accuracy", arm), axis=1) for arm in runs.arms}
+reported = {
+    arm: np.nanmax(runs.curves("val_accuracy", arm), axis=1) for arm in runs.arms
+}
 # The honest number for the same model: the epoch chosen on validation, evaluated on the test split.
-best = {arm: np.nanargmax(runs.curves("val_accuracy", arm), axis=1) for arm in runs.arms}
-honest = {arm: runs.curves("test_accuracy", arm)[np.arange(len(runs.seeds)), best[arm]] for arm in runs.arms}
+best = {
+    arm: np.nanargmax(runs.curves("val_accuracy", arm), axis=1) for arm in runs.arms
+}
+honest = {
+    arm: runs.curves("test_accuracy", arm)[np.arange(len(runs.seeds)), best[arm]]
+    for arm in runs.arms
+}
 optimism = {arm: reported[arm] - honest[arm] for arm in runs.arms}
 # The seed's comparison, replicate by replicate: dropout minus no dropout.
 single_run_gap = reported["with dropout 0.2"] - reported["without dropout"]

@@ -13,7 +13,9 @@ def build_seed_004(l2: float, dropout: float) -> keras.Model:
     if dropout > 0:
         model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(1, activation="sigmoid"))
-    model.compile(loss=keras.losses.BinaryCrossentropy(), optimizer="adam", metrics=["accuracy"])
+    model.compile(
+        loss=keras.losses.BinaryCrossentropy(), optimizer="adam", metrics=["accuracy"]
+    )
     return model
 
 

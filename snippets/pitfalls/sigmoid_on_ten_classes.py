@@ -8,7 +8,11 @@ def build_seed_002(head: str, dropout: float) -> keras.Model:
     either its output as written (one sigmoid unit, binary cross-entropy) or the fix."""
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
-        model.add(keras.layers.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)))
+        model.add(
+            keras.layers.Dense(
+                64, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)
+            )
+        )
         if dropout > 0:
             model.add(keras.layers.Dropout(dropout))
     if head == "sigmoid":  # as written: one unit for ten classes
@@ -17,7 +21,11 @@ def build_seed_002(head: str, dropout: float) -> keras.Model:
     else:  # the fix: one unit per class
         model.add(keras.layers.Dense(10, activation="softmax"))
         loss = keras.losses.SparseCategoricalCrossentropy()
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss=loss, metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.001),
+        loss=loss,
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -36,7 +44,9 @@ def read_predictions(model: keras.Model, split) -> dict:
     if p.shape[1] == 1:  # the sigmoid head: how often it says "above 0.5"
         out["share_above_half"] = float(np.mean(p[:, 0] > 0.5))
         out["mean_output"] = float(p.mean())
-        out["thresholded_equals_label"] = float(np.mean((p[:, 0] > 0.5).astype(int) == y))
+        out["thresholded_equals_label"] = float(
+            np.mean((p[:, 0] > 0.5).astype(int) == y)
+        )
     return out
 
 

@@ -5,13 +5,17 @@ from reglab import DataSpec, run
 
 def build_seed_001(dropout: float) -> keras.Model:
     """Seed 001's MLP: Dense(128) → [Dropout(0.3)] → Dense(64) → 10-way softmax, Adam."""
-    model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(128, activation="relu")])
+    model = keras.Sequential(
+        [keras.Input(shape=(64,)), keras.layers.Dense(128, activation="relu")]
+    )
     if dropout > 0:
         model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(64, activation="relu"))
     model.add(keras.layers.Dense(10, activation="softmax"))
     model.compile(
-        optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        optimizer=keras.optimizers.Adam(),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
     )
     return model
 
@@ -37,10 +41,14 @@ def select(results, on: str) -> dict[str, np.ndarray]:
     out = {"test": [], "val": []}
     for seed in range(len(results.seeds)):
         grid = {
-            split: np.stack([results.curves(f"{split}_accuracy", arm)[seed] for arm in results.arms])
+            split: np.stack(
+                [results.curves(f"{split}_accuracy", arm)[seed] for arm in results.arms]
+            )
             for split in ("test", "val")
         }
-        arm, epoch = np.unravel_index(np.argmax(grid[on]), grid[on].shape)  # first best on ties
+        arm, epoch = np.unravel_index(
+            np.argmax(grid[on]), grid[on].shape
+        )  # first best on ties
         for split in out:
             out[split].append(grid[split][arm, epoch])
     return {k: np.array(v) for k, v in out.items()}
