@@ -12,7 +12,7 @@ from conftest import ROOT, build_fixture_page
 def test_site_builds_strictly(built_site):
     page = (built_site / "08-dropout-in-keras" / "index.html").read_text()
     assert page.count('<svg role="img" aria-label=') == 5
-    assert "percentage points" in page and "Traceback" not in page
+    assert " pp (95% CI " in page and "Traceback" not in page
     for html in built_site.rglob("*.html"):  # inline SVG must stay light
         assert html.stat().st_size <= 1_500_000, html
     report = read_report(config.cache_dir())

@@ -159,23 +159,25 @@ def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
     svg = svg.replace(INK, "currentColor")
     svg = re.sub(r'font-family:[^;"]*', "font-family: sans-serif", svg)  # the page's sans font
     svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)  # scale to the column
-    label = escape(alt, quote=True)
-    svg = svg.replace(
-        "<svg ", f'<svg role="img" aria-label="{label}" class="reglab-figure" fill="currentColor" ', 1
-    )
-    svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
-    svg = "\n".join(line for line in svg.splitlines() if line.strip())
     width_pt = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
     smallest = min(float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", svg))
     min_width = math.ceil(width_pt * MIN_TEXT_PX / smallest)  # the smallest text at 10 px
-    svg = svg.replace("<svg ", f'<svg style="min-width: {min_width}px" ', 1)
+    label = escape(alt, quote=True)
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{label}" class="reglab-figure" style="min-width: {min_width}px" '
+        'fill="currentColor" ',
+        1,
+    )
+    svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
+    svg = "\n".join(line for line in svg.splitlines() if line.strip())
     figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="reglab" tabindex="0">\n{svg}\n{figcaption}</figure>\n'
 
 
 def _describe(results: Results, metric: str, values: dict[str, np.ndarray], digits: int = 3) -> str:
     parts = [f"{arm} {mean_ci(v).fmt(digits)}" for arm, v in values.items()]
-    return f"{metric}, mean ± 95% CI over {len(results.seeds)} seeds: " + "; ".join(parts)
+    return f"{metric}, mean and 95% CI over {len(results.seeds)} seeds: " + "; ".join(parts)
 
 
 def loss_curves(results: Results, title: str, arms: Sequence[str] | None = None) -> str:
@@ -240,7 +242,7 @@ def intervals(groups: dict[str, dict[str, np.ndarray]], xlabel: str, title: str,
         ax.invert_yaxis()
     fig.suptitle(title)
     n = len(next(iter(next(iter(groups.values())).values())))
-    return to_svg(fig, f"{title}. {xlabel}, mean ± 95% CI over {n} seeds: " + "; ".join(parts))
+    return to_svg(fig, f"{title}. {xlabel}, mean and 95% CI over {n} seeds: " + "; ".join(parts))
 
 
 def sweep(

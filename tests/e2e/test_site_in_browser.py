@@ -308,10 +308,10 @@ READING = """() => {
     const m = t.getScreenCTM();
     return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
   });
-  const scrolls = e => {
+  const scrolls = e => {  // an ancestor below the page that scrolls sideways to show it
     for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
       const o = getComputedStyle(a).overflowX;
-      if ((o === 'auto' || o === 'scroll') && a.clientWidth < window.innerWidth) return true;
+      if ((o === 'auto' || o === 'scroll') && a.clientWidth < e.scrollWidth) return true;
     }
     return false;
   };
