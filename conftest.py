@@ -40,18 +40,18 @@ tasks = _load_tasks()
 
 
 def _expand_fences(state) -> None:
-    """Expand ``--8<--`` includes in fences, and chain fences of one markdown-exec session
-    (pytest-markdown-docs's ``continuation``), as MkDocs runs them."""
-    sessions: set[str] = set()
+    """Expand ``--8<--`` includes in fences, and run each fence of a markdown-exec session
+    after every earlier fence of that session, as MkDocs runs them. (pytest-markdown-docs's
+    own ``continuation`` chains to the previous fence of the file, whatever its session.)"""
+    sessions: dict[str, str] = {}
     for token in state.tokens:
         if token.type != "fence":
             continue
         token.content = expand(token.content)
         session = SESSION.search(token.info)
         if session:
-            if session[1] in sessions:
-                token.info += " continuation"
-            sessions.add(session[1])
+            token.content = sessions.get(session[1], "") + token.content
+            sessions[session[1]] = token.content + "\n"
 
 
 def pytest_markdown_docs_markdown_it() -> MarkdownIt:

@@ -4,7 +4,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 # A known truth, f(x) = sin(2 pi x), observed at 15 fixed inputs with Gaussian noise of
-# known size. Each repeat draws fresh noise: a new training set from the same distribution.
+# known size. Each repeat draws fresh noise: a new training set from the same
+# distribution.
 rng = np.random.default_rng(0)
 sigma, n_train, repeats, degree = 0.3, 15, 300, 12
 x = np.linspace(0, 1, n_train)[:, None]
@@ -12,7 +13,8 @@ x_test = np.linspace(0.01, 0.99, 200)[:, None]
 f_test = np.sin(2 * np.pi * x_test[:, 0])
 lambdas = np.logspace(-10, 2, 13)
 
-decomposition = []  # per lambda: bias^2, variance, noise, their sum, and the measured test MSE
+# Per lambda: bias^2, variance, noise, their sum, and the measured test MSE.
+decomposition = []
 for lam in lambdas:
     # One column per training set: Ridge fits every column independently, in one call.
     y = np.sin(2 * np.pi * x[:, 0])[:, None] + rng.normal(0, sigma, (n_train, repeats))

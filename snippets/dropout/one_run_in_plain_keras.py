@@ -3,7 +3,8 @@ import tensorflow as tf
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-# scikit-learn's 8×8 digits: 500 images to train on, 300 to validate on, 500 to test once.
+# scikit-learn's 8×8 digits: 500 images to train on, 300 to validate on,
+# 500 to test once.
 x, y = load_digits(return_X_y=True)
 x = (x / 16.0).astype("float32")
 x_train, x_rest, y_train, y_rest = train_test_split(
@@ -30,7 +31,8 @@ def build_mlp(dropout: float) -> keras.Model:
     return model
 
 
-tf.config.experimental.enable_op_determinism()  # the same numbers on every run, to the bit
+# The same numbers on every run, to the bit:
+tf.config.experimental.enable_op_determinism()
 histories, test_accuracy = {}, {}
 for name, rate in [("no dropout", 0.0), ("dropout 0.5", 0.5)]:
     keras.utils.set_random_seed(0)  # both models start from the same seed

@@ -280,12 +280,11 @@ def stopping_curve(val_loss: Sequence[float], stop: int, best: int, patience: in
     """One validation curve with its minimum, the patience window and the stop marked."""
     fig, (ax,) = new()
     epochs = np.arange(1, len(val_loss) + 1)
-    ax.plot(epochs, val_loss, "-", color=PALETTE[1], lw=1.6, label="validation loss")
-    ax.axvspan(
-        best, best + patience, color=PALETTE[0], alpha=0.15, lw=0, label=f"patience window ({patience})"
-    )
-    ax.plot([best], [val_loss[best - 1]], "o", color=PALETTE[2], ms=8, label=f"minimum (epoch {best})")
-    ax.axvline(stop, color=PALETTE[3], ls="--", lw=1.4, label=f"stop (epoch {stop})")
+    stopping = CONCEPTS["early stopping"]
+    ax.plot(epochs, val_loss, "-", color=INK, lw=1.6, label="validation loss")
+    ax.axvspan(best, best + patience, color=stopping, alpha=0.15, lw=0, label=f"patience window ({patience})")
+    ax.plot([best], [val_loss[best - 1]], "o", color=stopping, ms=8, label=f"minimum (epoch {best})")
+    ax.axvline(stop, color=stopping, ls="--", lw=1.4, label=f"stop (epoch {stop})")
     ax.set(xlabel="epoch", ylabel="validation loss", title=title)
     ax.legend()
     alt = (
@@ -311,26 +310,36 @@ def history(histories: dict[str, dict[str, list[float]]], title: str) -> str:
     return to_svg(fig, alt)
 
 
-def differences(rows: dict[str, MeanCI], title: str, xlabel: str = "difference in test accuracy (pp)") -> str:
-    """Paired differences against a baseline with their 95% CIs, one row each, on one
-    axis with a zero line; each row in the colour of the technique its label names."""
-    labels = list(rows)
-    fig, (ax,) = new(width=7.0, height=0.32 * len(labels) + 1.2)
-    ax.axvline(0, color=INK, lw=1)
-    for row, (colour, label) in enumerate(zip(colours_for(labels), labels, strict=True)):
-        d = rows[label]
-        ax.errorbar(
-            d.mean * 100,
-            row,
-            xerr=[[(d.mean - d.low) * 100], [(d.high - d.mean) * 100]],
-            fmt="o",
-            color=colour,
-            capsize=3,
-            ms=5,
-        )
-    ax.set(yticks=range(len(labels)), xlabel=xlabel, title=title, ylim=(-0.6, len(labels) - 0.4))
-    ax.set_yticklabels(labels)
-    ax.invert_yaxis()
-    ax.grid(axis="y", visible=False)
-    alt = f"{title}. " + "; ".join(f"{label}: {d.pp()}" for label, d in rows.items())
-    return to_svg(fig, alt)
+def differences(
+    rows: dict[str, MeanCI] | dict[str, dict[str, MeanCI]],
+    title: str,
+    xlabel: str = "difference in test accuracy (pp)",
+) -> str:
+    """Paired differences against a baseline with their 95% CIs, one row each, drawn
+    against a zero line; several groups (settings) become panels on one shared axis.
+    Each row takes the colour of the technique its label names."""
+    groups = rows if isinstance(next(iter(rows.values())), dict) else {"": rows}
+    height = 0.32 * max(len(g) for g in groups.values()) + 1.3
+    fig, axes = new(ncols=len(groups), height=height)
+    for ax in axes[1:]:
+        ax.sharex(axes[0])
+    parts = []
+    for ax, (group, diffs) in zip(axes, groups.items(), strict=True):
+        labels = list(diffs)
+        ax.axvline(0, color=INK, lw=1)
+        for row, (colour, label) in enumerate(zip(colours_for(labels), labels, strict=True)):
+            d = diffs[label]
+            error = [[(d.mean - d.low) * 100], [(d.high - d.mean) * 100]]
+            ax.errorbar(d.mean * 100, row, xerr=error, fmt="o", color=colour, capsize=3, ms=5)
+            parts.append(f"{group + ', ' if group else ''}{label}: {d.pp()}")
+        ax.set(yticks=range(len(labels)), xlabel=xlabel, ylim=(-0.6, len(labels) - 0.4))
+        ax.set_yticklabels(labels if ax is axes[0] else [])
+        if group:
+            ax.set_title(group)
+        ax.invert_yaxis()
+        ax.grid(axis="y", visible=False)
+    if len(groups) > 1:
+        fig.suptitle(title)
+    else:
+        axes[0].set_title(title)
+    return to_svg(fig, f"{title}. Paired differences with 95% CIs: " + "; ".join(parts))
