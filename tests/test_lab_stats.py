@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from reglab import band, holm, mean_ci, paired_diff
@@ -92,6 +94,14 @@ def test_one_formatter_writes_levels_differences_and_ratios_in_the_site_format()
 
 def test_nothing_rounds_to_a_negative_zero():
     tiny = MeanCI(-0.00001, -0.00004, -0.000001, 5)
-    assert tiny.pp() == "+0.0 pp (95% CI +0.0 to +0.0)"
     assert tiny.fmt(3) == "0.000 (95% CI 0.000–0.000)"
-    assert "-0.0" not in tiny.delta(3)
+    assert not re.search(r"-0\.0+\b(?![1-9])", tiny.pp() + tiny.delta(3))
+
+
+def test_a_bound_near_zero_keeps_its_side_so_the_verdict_can_be_read():
+    assert MeanCI(0.006, -0.0004, 0.012, 5).pp() == "+0.6 pp (95% CI -0.04 to +1.2)"
+    assert MeanCI(0.011, 0.0003, 0.021, 5).pp() == "+1.1 pp (95% CI +0.03 to +2.1)"
+
+
+def test_a_share_interval_is_clipped_to_0_to_100_percent():
+    assert MeanCI(0.999, 0.995, 1.002, 5).pct() == "99.9% (95% CI 99.5–100.0)"

@@ -172,7 +172,8 @@ def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
     svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
     svg = "\n".join(line for line in svg.splitlines() if line.strip())
     figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="reglab" tabindex="0">\n{svg}\n{figcaption}</figure>\n'
+    # A blank line first, so that a figure printed right after a table is not read as a row.
+    return f'\n<figure class="reglab" tabindex="0">\n{svg}\n{figcaption}</figure>\n'
 
 
 def _describe(results: Results, metric: str, values: dict[str, np.ndarray], digits: int = 3) -> str:

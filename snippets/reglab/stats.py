@@ -36,18 +36,22 @@ class MeanCI:
         return f"{m} ({self.level} CI {_span(lo, hi)})"
 
     def pct(self, digits: int = 1) -> str:
-        """A level of a fraction in percent: ``'75.0% (95% CI 73.6–76.4)'``."""
-        m, lo, hi = (number(v * 100, digits) for v in (self.mean, self.low, self.high))
+        """A level of a fraction in percent: ``'75.0% (95% CI 73.6–76.4)'``; the interval
+        is clipped to the possible range, 0–100%."""
+        low, high = max(self.low, 0.0), min(self.high, 1.0)
+        m, lo, hi = (number(v * 100, digits) for v in (self.mean, low, high))
         return f"{m}% ({self.level} CI {_span(lo, hi)})"
 
     def pp(self, digits: int = 1) -> str:
         """A difference of fractions in points: ``'+4.8 pp (95% CI +3.7 to +6.0)'``."""
-        m, lo, hi = (signed(v * 100, digits) for v in (self.mean, self.low, self.high))
+        m = signed(self.mean * 100, digits)
+        lo, hi = (bound(v * 100, digits) for v in (self.low, self.high))
         return f"{m} pp ({self.level} CI {lo} to {hi})"
 
     def delta(self, digits: int = 3) -> str:
         """A difference in the metric's own units: ``'-0.041 (95% CI -0.060 to -0.022)'``."""
-        m, lo, hi = (signed(v, digits) for v in (self.mean, self.low, self.high))
+        m = signed(self.mean, digits)
+        lo, hi = (bound(v, digits) for v in (self.low, self.high))
         return f"{m} ({self.level} CI {lo} to {hi})"
 
     def times(self, digits: int = 2) -> str:
@@ -71,6 +75,16 @@ def number(value: float, digits: int) -> str:
 def signed(value: float, digits: int) -> str:
     """``value`` with its sign, ``'+4.8'`` or ``'-1.4'``; zero is ``'+0.0'``."""
     return f"{round(float(value), digits) + 0.0:+.{digits}f}"
+
+
+def bound(value: float, digits: int) -> str:
+    """A signed interval bound that keeps its side of zero: a bound that rounds to zero
+    gets up to two more decimals (``-0.04``, not ``+0.0``), since whether an interval
+    excludes zero is what the reader decides by."""
+    for extra in range(3):
+        if round(float(value), digits + extra) != 0:
+            return signed(value, digits + extra)
+    return signed(0.0, digits)
 
 
 def _span(low: str, high: str) -> str:
