@@ -164,7 +164,8 @@ def _jupytext_markdown(page: str) -> tuple[str, str]:
     for fence in FENCE.finditer(page):
         parts.append(_prose(page[last : fence.start()]))
         if 'exec="on"' in fence["info"]:
-            parts.append(f"```{fence['info']}\n{expand(fence['body'])}```")
+            code = expand(fence["body"]).rstrip("\n")  # an include's own last newline too
+            parts.append(f"```{fence['info']}\n{code}\n```")
         else:
             parts.append(f"<!-- #region -->\n{fence.group(0)}\n<!-- #endregion -->")
         last = fence.end()
