@@ -318,27 +318,39 @@ def differences(
 ) -> str:
     """Paired differences against a baseline with their 95% CIs, one row each, drawn
     against a zero line; several groups (settings) become panels on one shared axis.
-    Each row takes the colour of the technique its label names."""
+    Each row is labelled above its interval, so the data keep the panel's full width on
+    a phone, and takes the colour of the technique its label names before any " vs "."""
     groups = rows if isinstance(next(iter(rows.values())), dict) else {"": rows}
-    height = 0.32 * max(len(g) for g in groups.values()) + 1.3
-    fig, axes = new(ncols=len(groups), height=height)
+    height = 0.42 * max(len(g) for g in groups.values()) + 1.1
+    fig, axes = new(
+        ncols=len(groups), width=min(7.0, 4.9 if len(groups) == 1 else 3.5 * len(groups)), height=height
+    )
     for ax in axes[1:]:
         ax.sharex(axes[0])
     parts = []
     for ax, (group, diffs) in zip(axes, groups.items(), strict=True):
         labels = list(diffs)
+        palette = colours_for([label.split(" vs ")[0] for label in labels])
         ax.axvline(0, color=INK, lw=1)
-        for row, (colour, label) in enumerate(zip(colours_for(labels), labels, strict=True)):
+        for row, (colour, label) in enumerate(zip(palette, labels, strict=True)):
             d = diffs[label]
             error = [[(d.mean - d.low) * 100], [(d.high - d.mean) * 100]]
             ax.errorbar(d.mean * 100, row, xerr=error, fmt="o", color=colour, capsize=3, ms=5)
+            ax.annotate(
+                label,
+                (0, row),
+                xycoords=("axes fraction", "data"),
+                xytext=(2, 5),
+                textcoords="offset points",
+                va="bottom",
+                fontsize=9,
+            )
             parts.append(f"{group + ', ' if group else ''}{label}: {d.pp()}")
-        ax.set(yticks=range(len(labels)), xlabel=xlabel, ylim=(-0.6, len(labels) - 0.4))
-        ax.set_yticklabels(labels if ax is axes[0] else [])
+        ax.set(yticks=[], xlabel=xlabel, ylim=(-0.8, len(labels) - 0.3))
         if group:
             ax.set_title(group)
         ax.invert_yaxis()
-        ax.grid(axis="y", visible=False)
+        ax.spines["left"].set_visible(False)
     if len(groups) > 1:
         fig.suptitle(title)
     else:
