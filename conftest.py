@@ -40,10 +40,13 @@ tasks = _load_tasks()
 
 
 def _expand_fences(state) -> None:
-    """Expand ``--8<--`` includes in fences, and run each fence of a markdown-exec session
-    after every earlier fence of that session, as MkDocs runs them. (pytest-markdown-docs's
-    own ``continuation`` chains to the previous fence of the file, whatever its session.)"""
+    """Expand ``--8<--`` includes in fences, and run each markdown-exec session as MkDocs
+    does: one test per session, its last fence, which executes every fence of the session
+    in order (so each fence runs once, not once per later fence). pytest-markdown-docs's
+    own ``continuation`` would chain to the previous fence of the file, whatever its
+    session."""
     sessions: dict[str, str] = {}
+    last: dict[str, object] = {}
     for token in state.tokens:
         if token.type != "fence":
             continue
@@ -52,6 +55,9 @@ def _expand_fences(state) -> None:
         if session:
             token.content = sessions.get(session[1], "") + token.content
             sessions[session[1]] = token.content + "\n"
+            if session[1] in last:  # only the session's last fence runs: it runs them all
+                last[session[1]].info += " notest"
+            last[session[1]] = token
 
 
 def pytest_markdown_docs_markdown_it() -> MarkdownIt:
