@@ -80,11 +80,6 @@ STYLE = {
 plt.rcParams.update(STYLE)
 
 
-def colours(n: int) -> list[str]:
-    """``n`` palette colours, cycling when there are more arms than colours."""
-    return [PALETTE[i % len(PALETTE)] for i in range(n)]
-
-
 def concept(label: str) -> str | None:
     """The technique an arm's label names (``'dropout 0.5'`` -> ``'dropout'``), if any;
     ``'none'`` for a baseline, ``'combination'`` when it names two techniques."""
@@ -222,28 +217,6 @@ def test_scores(results: Results, title: str, arms: Sequence[str] | None = None)
         + _describe(results, "cross-entropy", {a: results.test("data_loss", a) for a in arms})
     )
     return to_svg(fig, alt)
-
-
-def intervals(groups: dict[str, dict[str, np.ndarray]], xlabel: str, title: str, digits: int = 3) -> str:
-    """Mean and 95% CI of per-seed values, one panel per group on one shared axis, one row
-    per label."""
-    fig, axes = new(ncols=len(groups), height=0.5 * max(len(v) for v in groups.values()) + 1.4)
-    for ax in axes[1:]:
-        ax.sharex(axes[0])
-    parts = []
-    for ax, (group, rows) in zip(axes, groups.items(), strict=True):
-        palette = colours_for(list(rows), fallback=concept(group))
-        for row, (colour, (label, values)) in enumerate(zip(palette, rows.items(), strict=True)):
-            ci = mean_ci(values)
-            ax.errorbar(ci.mean, row, xerr=ci.half_width, fmt="o", color=colour, capsize=4, ms=7)
-            ax.plot(values, np.full(len(values), row + 0.22), ".", color=colour, alpha=0.6, ms=4)
-            parts.append(f"{group}, {label}: {ci.fmt(digits)}")
-        ax.set(yticks=range(len(rows)), xlabel=xlabel, title=group, ylim=(-0.6, len(rows) - 0.4))
-        ax.set_yticklabels(list(rows) if ax is axes[0] else [])
-        ax.invert_yaxis()
-    fig.suptitle(title)
-    n = len(next(iter(next(iter(groups.values())).values())))
-    return to_svg(fig, f"{title}. {xlabel}, mean and 95% CI over {n} seeds: " + "; ".join(parts))
 
 
 def sweep(
