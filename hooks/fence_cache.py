@@ -2,10 +2,13 @@
 depend on has changed.
 
 A fence's output is stored under a key made of its own code, the code of every earlier
-fence of its markdown-exec session (their state is its input), the source of every file
-under ``snippets/`` (the lab and the experiments), the versions of the libraries that
-compute and draw, and the ``REGLAB_*`` settings that change results. Prose is not part
-of the key, so editing a page's text re-renders it without running anything.
+fence of its markdown-exec session (their state is its input), the lab's source
+(``snippets/reglab/``), the snippet files the session's code runs by path or, when it
+opens the experiment catalogue (``reglab.report``), every experiment snippet, the
+versions of the libraries that compute and draw, and the ``REGLAB_*`` settings that
+change results. Snippets included with ``--8<--`` are part of the fence's code already.
+So editing one experiment re-executes only the pages that include or run it, and prose
+is not part of the key: editing a page's text re-renders it without running anything.
 
 On a hit the fence is not executed. On the first miss in a session, the session's
 skipped fences are executed first (silently) so that the missing fence sees the same
@@ -22,6 +25,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 from collections import defaultdict
 from functools import partial
@@ -35,6 +39,7 @@ from notebook_build import write_atomically
 
 _ROOT = Path(__file__).resolve().parents[1]
 _LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "scipy", "scikit-learn", "matplotlib", "markdown-exec")
+_LIBRARIES += ("mnist1d",)
 _SETTINGS_WITHOUT_EFFECT = {"REGLAB_QUIET", "REGLAB_WORKERS", "REGLAB_CACHE_DIR"}
 
 _state: dict[str, Any] = {"salt": None, "dir": None}
@@ -70,18 +75,42 @@ def environment(libraries: tuple[str, ...] = _LIBRARIES) -> dict:
     return material
 
 
-def salt(root: Path = _ROOT) -> str:
-    """What every fence's output may depend on besides its own session's code."""
+_RUN_BY_PATH = re.compile(r"""["'](snippets/[\w./-]+\.py)["']""")
+_CATALOGUE = re.compile(r"\breport\b")  # reglab.report runs every experiment snippet
+
+
+def _digest(paths: list[Path], root: Path) -> str:
     h = hashlib.sha256()
-    for path in sorted((root / "snippets").rglob("*.py")):
+    for path in sorted(set(paths)):
         h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    h.update(json.dumps(environment(), sort_keys=True).encode())
     return h.hexdigest()
+
+
+def salt(root: Path = _ROOT) -> str:
+    """What every fence's output may depend on besides its session's code and the
+    snippets it uses: the lab's source and the environment."""
+    lab = _digest(list((root / "snippets" / "reglab").glob("*.py")), root)
+    return hashlib.sha256((lab + json.dumps(environment(), sort_keys=True)).encode()).hexdigest()
+
+
+def uses(code: str, root: Path = _ROOT) -> list[Path]:
+    """The experiment snippets that ``code`` reads besides what it includes: the files it
+    runs by path, and every experiment when it opens the catalogue in ``reglab.report``."""
+    snippets = root / "snippets"
+    if _CATALOGUE.search(code):
+        return sorted(p for p in snippets.rglob("*.py") if "reglab" not in p.relative_to(snippets).parts)
+    return sorted(root / m for m in set(_RUN_BY_PATH.findall(code)) if (root / m).is_file())
 
 
 def _key(session: str | None, chain: list[str]) -> str:
     h = hashlib.sha256(_state["salt"].encode())
     h.update(json.dumps([session, chain]).encode())
+    code = "\n".join(chain)
+    h.update(_digest(uses(code, _ROOT), _ROOT).encode())
+    if _CATALOGUE.search(code):  # the catalogue also reads which page includes which snippet
+        from reglab.report import snippet_pages
+
+        h.update(json.dumps(snippet_pages(_ROOT / "docs"), sort_keys=True).encode())
     return h.hexdigest()
 
 

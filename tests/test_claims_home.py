@@ -69,7 +69,7 @@ def test_run_times_are_slowest_first_and_shares_add_up():
 
 def test_every_experiment_file_is_shown_on_a_page():
     """The table is complete: no snippet that trains through reglab.run is left off a page."""
-    shown = report._snippet_pages(ROOT / "docs")
+    shown = report.snippet_pages(ROOT / "docs")
     trains = {
         str(p.relative_to(ROOT / "snippets"))
         for p in (ROOT / "snippets").glob("*/*.py")

@@ -103,3 +103,51 @@ def test_entries_hold_only_the_printed_output(tmp_path):
     build(tmp_path, cache, log)
     entries = sorted(json.loads(p.read_text())["output"] for p in (cache / "fences").glob("*.json"))
     assert entries == ["first says 21\n", "second says 42\n"]
+
+
+def _checkout(tmp_path):
+    """A checkout with the lab and two experiments, for the fence cache's key."""
+    for name, text in {
+        "reglab/engine.py": "STEPS = 1\n",
+        "dropout/rates.py": "RATES = (0.2, 0.5)\n",
+        "l1_l2/penalties.py": "PENALTY = 1e-4\n",
+    }.items():
+        path = tmp_path / "snippets" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def test_a_fence_uses_the_snippets_it_runs_by_path_and_the_catalogue_uses_them_all(tmp_path):
+    import fence_cache
+
+    root = _checkout(tmp_path)
+    ran = fence_cache.uses('runpy.run_path("snippets/dropout/rates.py")', root)
+    assert ran == [root / "snippets" / "dropout" / "rates.py"]
+    assert fence_cache.uses("print(1)", root) == []
+    catalogue = fence_cache.uses("from reglab import report\nreport.experiments()", root)
+    assert catalogue == sorted(root / "snippets" / n for n in ("dropout/rates.py", "l1_l2/penalties.py"))
+
+
+def test_editing_one_experiment_changes_only_the_keys_of_fences_that_use_it(tmp_path, monkeypatch):
+    """An experiment edit reruns the pages that include or run it, not every page; a lab
+    edit reruns them all."""
+    import fence_cache
+
+    root = _checkout(tmp_path)
+    monkeypatch.setattr(fence_cache, "_ROOT", root)
+    monkeypatch.setattr(fence_cache, "environment", lambda: {})
+    runs_it = ['runpy.run_path("snippets/dropout/rates.py")']
+    other = ["print('unrelated')"]
+
+    def keys():
+        fence_cache._state["salt"] = fence_cache.salt(root)
+        return fence_cache._key("a", runs_it), fence_cache._key("b", other)
+
+    before = keys()
+    (root / "snippets" / "dropout" / "rates.py").write_text("RATES = (0.2, 0.8)\n")
+    edited = keys()
+    assert edited[0] != before[0] and edited[1] == before[1]
+    (root / "snippets" / "reglab" / "engine.py").write_text("STEPS = 2\n")
+    lab_edited = keys()
+    assert lab_edited[0] != edited[0] and lab_edited[1] != edited[1]

@@ -42,6 +42,32 @@ def tiny_commented(rate: float = 0.0) -> keras.Model:
 
 tiny_commented.__code__ = tiny_commented.__code__.replace(co_name="tiny", co_qualname="tiny")
 
+
+def tiny_documented(rate: float = 0.0) -> keras.Model:
+    """A docstring, which a builder's reader may edit freely: it trains nothing new."""
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(WIDTH, activation="relu")])
+    if rate:
+        model.add(keras.layers.Dropout(rate))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+tiny_documented.__code__ = tiny_documented.__code__.replace(co_name="tiny", co_qualname="tiny")
+
+
+def returns_text() -> str:
+    return "first constant, not a docstring"
+
+
+def returns_other_text() -> str:
+    return "another constant"
+
+
+returns_other_text.__code__ = returns_other_text.__code__.replace(
+    co_name="returns_text", co_qualname="returns_text"
+)
+
 SPEC = DataSpec(n_train=120)
 ARMS = {"plain": {"rate": 0.0}, "dropout": {"rate": 0.5}}
 
@@ -59,6 +85,19 @@ def entries(path):
 def test_fingerprint_follows_code_not_comments_or_placement():
     assert cache.fingerprint(tiny) == cache.fingerprint(tiny_commented)
     assert cache.fingerprint(tiny) != cache.fingerprint(tiny_edited)
+
+
+def test_a_docstring_edit_does_not_change_the_fingerprint_but_a_returned_string_does():
+    assert cache.fingerprint(tiny) == cache.fingerprint(tiny_documented)
+    assert cache.fingerprint(returns_text) != cache.fingerprint(returns_other_text)
+
+
+def test_the_lab_digest_ignores_docstrings_and_comments_but_not_code():
+    code = 'def f():\n    """Old words."""\n    return 1  # a note\n'
+    same = 'def f():\n    """New words, and more of them."""\n    # moved note\n    return 1\n'
+    assert cache._without_docstrings(code) == cache._without_docstrings(same)
+    assert cache._without_docstrings(code) != cache._without_docstrings(code.replace("1", "2"))
+    assert cache._without_docstrings('"""Module."""\nX = 1\n') == cache._without_docstrings("X = 1\n")
 
 
 def test_fingerprint_covers_module_constants(monkeypatch):

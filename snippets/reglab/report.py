@@ -99,7 +99,7 @@ def _calls_run(path: Path) -> bool:
     return imported and called
 
 
-def _snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
+def snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
     """Snippet file -> (page, page title), from the pages' ``--8<--`` includes."""
     found: dict[str, tuple[str, str]] = {}
     for page in sorted(docs.glob("*.md")):
@@ -123,7 +123,7 @@ def experiments(root: Path = _CHECKOUT) -> list[Entry]:
     Snippets run a few at a time, in threads, so that on a cold cache the worker
     processes always have runs queued: no core waits for the last run of an experiment
     or for the build process between two experiments."""
-    snippets, pages = root / "snippets", _snippet_pages(root / "docs")
+    snippets, pages = root / "snippets", snippet_pages(root / "docs")
     todo = [
         (snippet, page, title)
         for snippet, (page, title) in sorted(pages.items(), key=lambda item: (item[1][0], item[0]))
