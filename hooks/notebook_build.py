@@ -41,6 +41,7 @@ RUNTIME = (
     "statsmodels",
     "scikit-learn",
     "matplotlib",
+    "mnist1d",
 )
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)

@@ -2,7 +2,7 @@ import re
 
 import numpy as np
 import pytest
-from reglab import band, holm, mean_ci, paired_diff
+from reglab import band, holm, mean_ci, paired_diff, versus_published
 from reglab.stats import MeanCI
 from scipy import stats
 
@@ -105,3 +105,17 @@ def test_a_bound_near_zero_keeps_its_side_so_the_verdict_can_be_read():
 
 def test_a_share_interval_is_clipped_to_0_to_100_percent():
     assert MeanCI(0.999, 0.995, 1.002, 5).pct() == "99.9% (95% CI 99.5–100.0)"
+
+
+def test_versus_published_is_welchs_interval_and_test_from_the_published_summary():
+    """Checked against scipy's Welch test on samples with the published mean and SD."""
+    ours = [0.60, 0.61, 0.60, 0.62, 0.61]
+    got = versus_published({"MLP": (ours, 0.68, 0.02, 3), "same": (ours, 0.61, 0.01, 3)})
+    published = np.array([0.66, 0.68, 0.70])  # mean 0.68, SD 0.02, n 3
+    welch = stats.ttest_ind(ours, published, equal_var=False)
+    ci = welch.confidence_interval()
+    assert got["MLP"].p == pytest.approx(welch.pvalue)
+    assert got["MLP"].diff.mean == pytest.approx(np.mean(ours) - 0.68)
+    assert (got["MLP"].diff.low, got["MLP"].diff.high) == pytest.approx((ci.low, ci.high))
+    assert got["same"].verdict == "no detectable effect" and got["MLP"].verdict == "hurts"
+    assert got["MLP"].p_holm == pytest.approx(min(1.0, 2 * got["MLP"].p))

@@ -37,6 +37,7 @@ _HOME = {
     "mean_ci": "stats",
     "paired_diff": "stats",
     "holm": "stats",
+    "versus_published": "stats",
     "Comparison": "stats",
 }
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import config
 from .experiment import REGISTRY, Results, collected
-from .stats import MeanCI, paired_diff
+from .stats import Comparison, MeanCI, holm, paired_diff
 from .stopping import keras_patience
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
@@ -100,14 +100,22 @@ def _calls_run(path: Path) -> bool:
 
 
 def snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
-    """Snippet file -> (page, page title), from the pages' ``--8<--`` includes."""
+    """Snippet file -> (page, page title), from the pages' ``--8<--`` includes. A snippet
+    belongs to the page whose Answer fence (id ``...-answer``) includes it; a page that
+    only borrows it in a later section (as pages 3 and 5-7 borrow MNIST-1D) does not own
+    it. A snippet that no Answer includes belongs to the first page including it."""
+    owned: dict[str, tuple[str, str]] = {}
     found: dict[str, tuple[str, str]] = {}
     for page in sorted(docs.glob("*.md")):
         text = page.read_text()
         title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), page.stem)
+        for fence in re.finditer(r'^```[^\n]*id="([^"]+)"[^\n]*\n(.*?)^```', text, re.M | re.S):
+            if fence[1].endswith("-answer"):
+                for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', fence[2]):
+                    owned.setdefault(snippet, (page.name, title))
         for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', text):
             found.setdefault(snippet, (page.name, title))
-    return found
+    return {**found, **owned}
 
 
 def _run_snippet(path: Path, number: int) -> list[Results]:
@@ -226,6 +234,9 @@ HEADLINES: dict[str, Headline] = {
     "pitfalls 001 test set as validation": Headline(
         "Seed answer 001: dropout 0.3 vs none", "no dropout", "dropout 0.3"
     ),
+    "mnist1d published models": Headline("CNN vs MLP, MNIST-1D as published", "MLP", "CNN"),
+    "mnist1d shuffled positions": Headline("CNN vs MLP, MNIST-1D with shuffled positions", "MLP", "CNN"),
+    "mnist1d every technique": Headline("Augmentation vs none, MNIST-1D MLP", "none", "augmentation"),
 }
 
 # The one comparison each question's line on the home page carries (question 2 has no
@@ -263,3 +274,22 @@ def headline(entry: Entry) -> tuple[Headline, MeanCI]:
     h = HEADLINES[entry.results.name]
     base, treated = test_accuracy(entry.results, h.baseline), test_accuracy(entry.results, h.treatment)
     return h, paired_diff(base, treated)
+
+
+def transfer_families(
+    mnist1d: Results, grid: dict[str, Results], digits_setting: str = "800 clean"
+) -> tuple[dict[str, Comparison], dict[str, Comparison]]:
+    """Each technique against none on MNIST-1D (benchmarks page), Holm-corrected over its
+    arms, and on the digits (page 9's grid), Holm-corrected over page 9's whole family;
+    the digits side keeps ``digits_setting``."""
+    others = mnist1d.arms[1:]
+    family = holm({t: (mnist1d.test("accuracy", "none"), mnist1d.test("accuracy", t)) for t in others})
+    techniques = grid[digits_setting].arms[1:]
+    digits = holm(
+        {
+            (name, t): (res.test("accuracy", "none"), res.test("accuracy", t))
+            for name, res in grid.items()
+            for t in techniques
+        }
+    )
+    return family, {t: digits[digits_setting, t] for t in techniques}
