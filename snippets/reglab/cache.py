@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import types
 from collections.abc import Callable
 from importlib import metadata
@@ -57,13 +58,22 @@ def _without_docstrings(source: str) -> str:
     return ast.dump(tree)
 
 
+_DIGEST_LOCK = threading.Lock()  # CPython 3.11's ast is not thread-safe; the catalogue runs threads
+_digests: dict[tuple, str] = {}
+
+
 def lab_digest() -> str:
     """SHA-256 over the code (not the comments or docstrings) of the lab modules that
-    produce results."""
-    h = hashlib.sha256()
-    for path in (_LAB_DIR / name for name in RESULT_MODULES):
-        h.update(path.name.encode() + b"\0" + _without_docstrings(path.read_text()).encode())
-    return h.hexdigest()
+    produce results; parsed once per version of the files."""
+    paths = [_LAB_DIR / name for name in RESULT_MODULES]
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    with _DIGEST_LOCK:
+        if stamp not in _digests:
+            h = hashlib.sha256()
+            for path in paths:
+                h.update(path.name.encode() + b"\0" + _without_docstrings(path.read_text()).encode())
+            _digests[stamp] = h.hexdigest()
+        return _digests[stamp]
 
 
 def versions() -> dict[str, str]:
