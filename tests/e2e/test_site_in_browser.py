@@ -68,11 +68,26 @@ def settled(page) -> None:
     page.wait_for_selector(".md-search[aria-label]", state="attached", timeout=10_000)
 
 
+# Every notebook page opens with the same cells: the lab's source, byte for byte. axe scans
+# them in full on one notebook page (here in the light palette, and in the dark palette in
+# test_dark_palette_has_no_serious_accessibility_violations) and leaves them out on the
+# others, where they held 80% of the nodes and took 35 s a page of colour-contrast checks.
+LAB_CELLS = '[id^="cell-id=setup-"]'
+NOTEBOOK_SCANNED_IN_FULL = "notebooks/03-l1-vs-l2/"
+
+
+def axe_context(path: str) -> dict | None:
+    if path.startswith("notebooks/") and path != NOTEBOOK_SCANNED_IN_FULL:
+        return {"exclude": [[LAB_CELLS]]}
+    return None
+
+
 @pytest.fixture(scope="module")
 def visited(built_site, server, browser):
     """Every page loaded once: console errors, requests, figures, math, axe results."""
     report = {}
     axe = Axe()
+    assert NOTEBOOK_SCANNED_IN_FULL in pages(built_site)  # the lab's cells are scanned somewhere
     for path in pages(built_site):
         page = browser.new_page()
         errors, requests = [], []
@@ -90,7 +105,9 @@ def visited(built_site, server, browser):
         code_blocks = page.locator("pre > code").count()
         copy_buttons = page.locator("button.md-clipboard, .md-code__button").count()
         violations = [
-            v for v in axe.run(page).response["violations"] if v.get("impact") in ("serious", "critical")
+            v
+            for v in axe.run(page, context=axe_context(path)).response["violations"]
+            if v.get("impact") in ("serious", "critical")
         ]
         report[path] = {
             "errors": errors,
