@@ -20,8 +20,8 @@ def init(fan_in: int, pytorch: bool) -> dict:
 
 
 def build(model: str, pytorch_init: bool = True, residual: bool = True) -> keras.Model:
-    """The paper's logistic regression, MLP (40→100→100→10, second layer residual) or
-    CNN (three Conv1D layers of 25 channels, stride 2, then 125 → 10)."""
+    """The paper's logistic regression, MLP (40→100→100→10, its second layer
+    residual) or CNN (three Conv1D layers of 25 channels, stride 2, then 125 → 10)."""
     inputs = keras.Input(shape=(40,))
     h, fan_in = inputs, 40
     if model == "MLP":

@@ -288,9 +288,13 @@ def differences(
     rows: dict[str, MeanCI] | dict[str, dict[str, MeanCI]],
     title: str,
     xlabel: str = "difference in test accuracy (pp)",
+    kind: str = "Paired differences",
+    share: bool = True,
 ) -> str:
     """Paired differences against a baseline with their 95% CIs, one row each, drawn
-    against a zero line; several groups (settings) become panels on one shared axis.
+    against a zero line; several groups (settings) become panels on one shared axis
+    (``share=False``: each its own, when their scales differ by far). ``kind`` names the
+    differences in the figure's description.
     Each row is labelled above its interval, so the data keep the panel's full width on
     a phone, and takes the colour of the technique its label names before any " vs "."""
     groups = rows if isinstance(next(iter(rows.values())), dict) else {"": rows}
@@ -298,7 +302,7 @@ def differences(
     fig, axes = new(
         ncols=len(groups), width=min(7.0, 4.9 if len(groups) == 1 else 3.5 * len(groups)), height=height
     )
-    for ax in axes[1:]:
+    for ax in axes[1:] if share else []:
         ax.sharex(axes[0])
     parts = []
     for ax, (group, diffs) in zip(axes, groups.items(), strict=True):
@@ -328,4 +332,4 @@ def differences(
         fig.suptitle(title)
     else:
         axes[0].set_title(title)
-    return to_svg(fig, f"{title}. Paired differences with 95% CIs: " + "; ".join(parts))
+    return to_svg(fig, f"{title}. {kind} with 95% CIs: " + "; ".join(parts))
