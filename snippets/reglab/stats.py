@@ -152,8 +152,6 @@ def holm(
     step-down method (``statsmodels.stats.multitest.multipletests``), which keeps the
     chance of any false "detectable" verdict in the family at ``alpha`` or below.
     """
-    from statsmodels.stats.multitest import multipletests  # imports pandas: only when used
-
     keys, diffs, pvalues = list(pairs), [], []
     for key in keys:
         baseline, treatment = pairs[key]
@@ -163,6 +161,13 @@ def holm(
             pvalues.append(0.0 if gaps[0] else 1.0)
         else:
             pvalues.append(float(stats.ttest_rel(treatment, baseline).pvalue))
+    return _family(keys, diffs, pvalues, alpha)
+
+
+def _family(keys: list[K], diffs: list[MeanCI], pvalues: list[float], alpha: float) -> dict[K, Comparison]:
+    """The comparisons of one family, their p-values adjusted by Holm's step-down method."""
+    from statsmodels.stats.multitest import multipletests  # imports pandas: only when used
+
     adjusted = multipletests(pvalues, alpha=alpha, method="holm")[1]
     return {
         k: Comparison(d, p, float(a), alpha)
@@ -178,8 +183,6 @@ def versus_published(
     Each difference (ours − published) gets Welch's 95% CI, and Welch's t-test
     (``scipy.stats.ttest_ind_from_stats``) a p-value; the p-values are adjusted by Holm over
     the family, as in :func:`holm`. ``verdict`` reads "helps" as "ours is higher"."""
-    from statsmodels.stats.multitest import multipletests
-
     keys, diffs, pvalues = list(rows), [], []
     for key in keys:
         ours, mean, sd, n = rows[key]
@@ -192,8 +195,4 @@ def versus_published(
         diffs.append(MeanCI(gap, gap - half, gap + half, len(x)))
         test = stats.ttest_ind_from_stats(x.mean(), x.std(ddof=1), len(x), mean, sd, n, equal_var=False)
         pvalues.append(float(test.pvalue))
-    adjusted = multipletests(pvalues, alpha=alpha, method="holm")[1]
-    return {
-        k: Comparison(d, p, float(q), alpha)
-        for k, d, p, q in zip(keys, diffs, pvalues, adjusted, strict=True)
-    }
+    return _family(keys, diffs, pvalues, alpha)
