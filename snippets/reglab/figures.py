@@ -15,7 +15,7 @@ import colorsys
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import matplotlib
@@ -228,9 +228,13 @@ def sweep(
     logx: bool = False,
     digits: int = 3,
     technique: str | None = None,
+    marks: Mapping[str, float] | None = None,
+    points: Mapping[str, tuple[Sequence[float], Sequence[float]]] | None = None,
 ) -> str:
     """Lines of (seeds, len(x)) arrays against ``x``: mean with a 95% CI band, in the
-    colour of ``technique`` (a key of :data:`CONCEPTS`) when the labels name none."""
+    colour of ``technique`` (a key of :data:`CONCEPTS`) when the labels name none.
+    ``marks`` draws labelled vertical lines at x values; ``points`` draws reference
+    values, such as a paper's, as hollow markers."""
     fig, (ax,) = new()
     parts = []
     palette = colours_for(list(lines), fallback=technique)
@@ -241,6 +245,12 @@ def sweep(
         parts.append(
             f"{label}: " + ", ".join(f"{xi:g} → {m:.{digits}f}" for xi, m in zip(x, mean, strict=True))
         )
+    for label, at in (marks or {}).items():
+        ax.axvline(at, color=INK, ls=":", lw=1.2, label=label)
+        parts.append(f"{label} at {at:g}")
+    for marker, (label, (px, py)) in zip("Dsv^", (points or {}).items()):
+        ax.plot(px, py, marker, mfc="none", color=INK, ms=7, mew=1.4, ls="none", label=label)
+        parts.append(f"{label}: " + ", ".join(f"{a:g} → {b:.{digits}f}" for a, b in zip(px, py, strict=True)))
     if logx:
         ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)

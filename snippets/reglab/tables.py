@@ -684,3 +684,69 @@ def transfer(
             same, cell = "not measured on digits", "—"
         lines.append(f"| {t} | {same} | {c.verdict}: {c.diff.pp()} | {cell} |")
     return "\n".join(lines) + "\n"
+
+
+def versus_none(results: Results, family: Mapping[str, Comparison], baseline: str = "none") -> str:
+    """Benchmarks (real MNIST): per arm, test accuracy and last-epoch training accuracy
+    (the epoch's running mean, with dropout and augmentation active), then each arm's
+    Holm-corrected difference from ``baseline``."""
+    lines = [
+        f"| arm ({len(results.seeds)} seeds) | test accuracy | training accuracy, last epoch "
+        f"| Δ test accuracy vs {baseline} | verdict (Holm over {len(family)}) |",
+        "|---|---|---|---|---|",
+    ]
+    for arm in results.arms:
+        c = family.get(arm)
+        last = [r.history["accuracy"][-1] for r in results.runs[arm]]
+        lines.append(
+            f"| {arm} | {mean_ci(results.test('accuracy', arm)).pct()} | {mean_ci(last).pct()} "
+            f"| {c.diff.pp() if c else '—'} | {c.verdict if c else '—'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def descent_landmarks(test_error: np.ndarray, training_error: np.ndarray) -> tuple[int, int]:
+    """Indices of the lowest mean test error among the widths that do not yet fit their
+    training labels in every seed, and of the highest mean test error from there on."""
+    fits = [i for i, e in enumerate(training_error.T) if np.all(e == 0)]
+    mean = test_error.mean(axis=0)
+    low = int(mean[: max(fits[0] if fits else len(mean), 1)].argmin())
+    return low, low + int(mean[low:].argmax())
+
+
+def double_descent(
+    widths: Sequence[int],
+    test_error: np.ndarray,
+    training_error: np.ndarray,
+    paper: Mapping[str, tuple[Sequence[int], Sequence[float]]],
+) -> str:
+    """Page 2: the curve's landmarks, ours (mean test error and 95% CI over seeds, from
+    ``(seeds, widths)`` arrays) beside the paper's values read from its figure."""
+    fits = [i for i, e in enumerate(training_error.T) if np.all(e == 0)]
+    low, peak = descent_landmarks(test_error, training_error)
+
+    def ours(i: int) -> str:
+        return f"n = {widths[i]}: {mean_ci(test_error[:, i]).pct()}"
+
+    def theirs(key: str) -> str:
+        xs, ys = paper[key]
+        at = "–".join(f"{x:g}" for x in xs)
+        return f"n ≈ {at}: about {100 * ys[0]:g}%"
+
+    keys = list(paper)
+    rows = [
+        ("lowest test error before the training labels are fitted", ours(low), theirs(keys[0])),
+        ("peak test error", ours(peak), theirs(keys[1])),
+        (
+            "training error 0 in every seed, from",
+            f"n = {widths[fits[0]]}" if fits else "never",
+            f"n ≈ {'–'.join(f'{x:g}' for x in paper[keys[1]][0])} (at the peak)",
+        ),
+        ("widest model", ours(len(widths) - 1), theirs(keys[2])),
+    ]
+    lines = [
+        f"| landmark | ours ({test_error.shape[0]} seeds) | the paper's (read from its figure) |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines) + "\n"
