@@ -6,15 +6,17 @@ from reglab import Arm, DataSpec, run
 # arm adds one technique, or all three.
 
 
-def build(dropout: float = 0.0, batch_norm: bool = False, augment: bool = False) -> keras.Model:
+def build(
+    dropout: float = 0.0, batch_norm: bool = False, augment: bool = False
+) -> keras.Model:
     """Two 3×3 convolutions (16 and 32 filters), each followed by 2×2 max pooling, then
     the softmax layer; optional dropout before it, batch normalization before each ReLU,
     and random shifts and rotations of the training images."""
     inputs = keras.Input(shape=(784,))
     h = keras.layers.Reshape((28, 28, 1))(inputs)
-    if augment:  # active in training only
-        h = keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant")(h)  # ±2.8 px
-        h = keras.layers.RandomRotation(0.03, fill_mode="constant")(h)  # ±0.03 turn, ±11°
+    if augment:  # active in training only: shifts up to ±2.8 px, turns up to ±11°
+        h = keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant")(h)
+        h = keras.layers.RandomRotation(0.03, fill_mode="constant")(h)
     for filters in (16, 32):
         h = keras.layers.Conv2D(filters, 3)(h)
         if batch_norm:
@@ -26,7 +28,9 @@ def build(dropout: float = 0.0, batch_norm: bool = False, augment: bool = False)
         h = keras.layers.Dropout(dropout)(h)
     outputs = keras.layers.Dense(10, activation="softmax")(h)
     model = keras.Model(inputs, outputs)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 

@@ -248,7 +248,7 @@ def sweep(
     for label, at in (marks or {}).items():
         ax.axvline(at, color=INK, ls=":", lw=1.2, label=label)
         parts.append(f"{label} at {at:g}")
-    for marker, (label, (px, py)) in zip("Dsv^", (points or {}).items()):
+    for marker, (label, (px, py)) in zip("Dsv^", (points or {}).items(), strict=False):
         ax.plot(px, py, marker, mfc="none", color=INK, ms=7, mew=1.4, ls="none", label=label)
         parts.append(f"{label}: " + ", ".join(f"{a:g} → {b:.{digits}f}" for a, b in zip(px, py, strict=True)))
     if logx:
