@@ -3,7 +3,7 @@ from reglab import Arm, DataSpec, run
 
 # 1,000 real MNIST digits (28×28), clean labels. A small CNN, shaped like Keras's
 # "Simple MNIST convnet" example, trains with Adam in batches of 32 for 30 epochs; each
-# arm adds one technique, or all three.
+# arm adds one technique, or all three at once.
 
 
 def build(
@@ -39,7 +39,9 @@ cnn_arms = {
     "dropout 0.5": Arm({"dropout": 0.5}),
     "batch norm": Arm({"batch_norm": True}),
     "augmentation": Arm({"augment": True}),
-    "all three": Arm({"dropout": 0.5, "batch_norm": True, "augment": True}),
+    "dropout + batch norm + augmentation": Arm(
+        {"dropout": 0.5, "batch_norm": True, "augment": True}
+    ),
 }
 mnist_cnn = run(
     "real MNIST CNN techniques",
