@@ -7,7 +7,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from reglab import DataSpec, load, mean_ci, paired_diff
+from reglab import load, mean_ci, paired_diff
 
 from conftest import ROOT
 
@@ -61,14 +61,30 @@ def test_table_002_one_class_for_every_image(q002):
         assert np.allclose(res.test("accuracy", arm), res.extra("share_of_class_1", arm), atol=1e-6)
 
 
+def flips(gap: np.ndarray) -> int:
+    """Seeds on the minority side of a single-run verdict."""
+    return int(min(np.sum(gap > 0), np.sum(gap < 0)))
+
+
 @pytest.mark.claim("pitfalls-table-003")
 def test_table_003_optimism_and_a_verdict_that_changes_with_the_seed(q003):
-    """'the best epoch on validation overstates the test score, and the verdict changes from
-    seed to seed'"""
-    for arm in q003["runs"].arms:
-        assert mean_ci(q003["optimism"][arm]).low > 0
-    gap = q003["single_run_gap"]
-    assert np.sum(gap > 0) >= 1 and np.sum(gap < 0) >= 1
+    """'on a small validation split the best epoch overstates the test score and the verdict
+    changes from seed to seed; on answer 003's 5,000 images both shrink, but ten seeds still
+    cannot tell its two models apart on the test split'"""
+    small, written = q003["on_small"], q003["as_written"]
+    assert q003["SMALL"].n_val == 300 and q003["DATA"].n_val == 5000
+    for arm in q003["small"].arms:
+        assert mean_ci(small["optimism"][arm]).low > 0
+    assert flips(q003["small_single_run_gap"]) >= 1
+    pooled = {
+        k: np.concatenate(list(v["optimism"].values())).mean()
+        for k, v in q003.items()
+        if k in ("on_small", "as_written")
+    }
+    assert pooled["as_written"] < pooled["on_small"]  # the optimism shrinks
+    assert flips(q003["single_run_gap"]) < flips(q003["small_single_run_gap"])  # so do the flips
+    assert len(q003["runs"].seeds) == 10 and not mean_ci(q003["honest_gap"]).excludes_zero
+    assert written["honest"].keys() == small["honest"].keys()
 
 
 @pytest.mark.claim("pitfalls-table-000")
@@ -163,8 +179,8 @@ def test_002_gradient_pushes_the_output_up_for_labels_above_one():
 def test_001_validation_data_changes_no_weight(q001):
     """'Passing the test set to `fit` as validation data changes no weight'"""
     rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(96, 64)).astype("float32"), rng.integers(0, 10, 96)
-    x_test, y_test = rng.normal(size=(48, 64)).astype("float32"), rng.integers(0, 10, 48)
+    x, y = rng.normal(size=(96, 784)).astype("float32"), rng.integers(0, 10, 96)
+    x_test, y_test = rng.normal(size=(48, 784)).astype("float32"), rng.integers(0, 10, 48)
 
     def weights_after_fit(validation_data):
         keras.utils.set_random_seed(0)
@@ -184,39 +200,39 @@ def test_001_choosing_on_the_test_split_inflates_the_headline(q001):
 
 
 @pytest.mark.claim("pitfalls-001-inflation-small")
-def test_001_inflation_is_a_fraction_of_a_point_with_forty_candidates(q001):
-    """'The inflation is a fraction of a point here, with only 40 candidates compared on 500
+def test_001_inflation_is_a_fraction_of_a_point_with_twenty_candidates(q001):
+    """'The inflation is a fraction of a point here, with only 20 candidates compared on 2,000
     test images.'"""
     on_test, on_val = q001["on_test"], q001["on_val"]
     headline = paired_diff(on_val["test"], on_test["test"])
     assert 0 < headline.mean < 0.01  # a fraction of one point
     res = q001["leaky"]
-    assert len(res.arms) * res.curves("test_accuracy", res.arms[0]).shape[1] == 40
-    assert len(load(DataSpec(n_train=300), 0).y_test) == 500  # the snippet's data
+    assert len(res.arms) * res.curves("test_accuracy", res.arms[0]).shape[1] == 20
+    assert len(load(q001["DATA"], 0).y_test) == 2000  # the snippet's data
 
 
 def test_001_the_split_used_to_choose_overstates_the_other(q001):
     on_test, on_val = q001["on_test"], q001["on_val"]
     both = mean_ci(((on_test["test"] - on_test["val"]) + (on_val["val"] - on_val["test"])) / 2)
     assert both.low > 0
-    assert mean_ci(on_test["test"] - on_test["val"]).mean > 0  # the fresh split scores lower
 
 
 # 003 -------------------------------------------------------------------------------------
 
 
-def test_003_max_val_accuracy_overstates_the_test_accuracy(q003):
-    for arm in q003["runs"].arms:
-        assert mean_ci(q003["optimism"][arm]).low > 0
-    assert np.mean(np.concatenate(list(q003["optimism"].values())) > 0) >= 0.75
+def test_003_max_val_accuracy_overstates_the_test_accuracy_on_a_small_split(q003):
+    optimism = q003["on_small"]["optimism"]
+    for arm in q003["small"].arms:
+        assert mean_ci(optimism[arm]).low > 0
+    assert np.mean(np.concatenate(list(optimism.values())) > 0) >= 0.75
 
 
 def test_003_single_run_gaps_are_whole_validation_images(q003):
     """The printed 'every gap is a multiple of' one validation image: the range measured
     here is a property of a small validation split, not of answer 003's 5,000 images."""
-    n_val = q003["DATA"].n_val
+    n_val = q003["SMALL"].n_val
     assert n_val == 300
-    gap = q003["single_run_gap"]
+    gap = q003["small_single_run_gap"]
     assert np.allclose(gap * n_val, np.round(gap * n_val), atol=1e-3)
     assert np.sum(gap > 0) >= 1 and np.sum(gap < 0) >= 1  # the verdict flips between seeds
 

@@ -221,6 +221,11 @@ HEADLINES: dict[str, Headline] = {
     "pitfalls 003 max val accuracy": Headline(
         "Seed answer 003: dropout 0.2 vs none", "without dropout", "with dropout 0.2"
     ),
+    "pitfalls 003 max val accuracy, 300 validation digits": Headline(
+        "Seed answer 003 on 300 validation digits: dropout 0.2 vs none",
+        "without dropout",
+        "with dropout 0.2",
+    ),
     "pitfalls 004 l2 and dropout": Headline(
         "Seed answer 004: L2 + dropout as written vs none",
         "no regularization",
