@@ -171,3 +171,20 @@ def test_a_sweep_draws_and_describes_its_marks_and_reference_points():
     )
     label = re.search(r'aria-label="([^"]*)"', svg)[1]
     assert "fits every seed at 16" in label and "the paper: 16 → 0.470, 300 → 0.455" in label
+
+
+def test_transfer_grid_marks_which_rows_keep_the_digits_verdict():
+    from reglab import holm
+
+    res = fake_results()
+    base, treated = res.test("accuracy", "base"), res.test("accuracy", "treated")
+    helps = holm({"dropout": (base, treated)})  # a clear gain
+    nothing = holm({"dropout": (base, base + np.array([1e-3, -1e-3, 2e-3, -2e-3, 0.0]))})
+    table = tables.transfer_grid(
+        nothing, [("A", "MLP", helps), ("B", "CNN", nothing | holm({"augment": (base, treated)}))]
+    )
+    rows = table.strip().splitlines()[2:]
+    assert rows[0].endswith("| (the digits finding) |") and "| no detectable effect:" in rows[0]
+    assert rows[1].startswith("| A | MLP | dropout | helps:") and rows[1].endswith("| no |")
+    assert rows[2].startswith("| B | CNN | dropout |") and rows[2].endswith("| yes |")
+    assert rows[3].endswith("| not measured on digits |")

@@ -288,14 +288,20 @@ def headline(entry: Entry) -> tuple[Headline, MeanCI]:
     return h, paired_diff(base, treated)
 
 
+def against_none(results: Results, baseline: str = "none") -> dict[str, Comparison]:
+    """Each arm of ``results`` against ``baseline`` on test accuracy, paired by seed and
+    Holm-corrected over the arms."""
+    base = results.test("accuracy", baseline)
+    return holm({t: (base, results.test("accuracy", t)) for t in results.arms if t != baseline})
+
+
 def transfer_families(
     mnist1d: Results, grid: dict[str, Results], digits_setting: str = "800 clean"
 ) -> tuple[dict[str, Comparison], dict[str, Comparison]]:
     """Each technique against none on MNIST-1D (benchmarks page), Holm-corrected over its
     arms, and on the digits (page 9's grid), Holm-corrected over page 9's whole family;
     the digits side keeps ``digits_setting``."""
-    others = mnist1d.arms[1:]
-    family = holm({t: (mnist1d.test("accuracy", "none"), mnist1d.test("accuracy", t)) for t in others})
+    family = against_none(mnist1d)
     techniques = grid[digits_setting].arms[1:]
     digits = holm(
         {

@@ -660,6 +660,32 @@ def versus_paper(
     return "\n".join(lines) + "\n"
 
 
+def transfer_grid(
+    digits: Mapping[str, Comparison],
+    rows: Sequence[tuple[str, str, Mapping[str, Comparison]]],
+    digits_setting: tuple[str, str] = ("8×8 digits, 800 clean", "2×512 MLP"),
+) -> str:
+    """Page 9: one row per dataset × architecture × technique with its verdict against
+    none (Holm-corrected within its own experiment), and whether it matches the verdict
+    for the same technique on the digits."""
+    lines = [
+        "| dataset | architecture | technique | verdict: Δ test accuracy vs none "
+        "| does the digits finding transfer? |",
+        "|---|---|---|---|---|",
+    ]
+    for t, c in digits.items():
+        dataset, architecture = digits_setting
+        lines.append(
+            f"| {dataset} | {architecture} | {t} | {c.verdict}: {c.diff.pp()} | (the digits finding) |"
+        )
+    for dataset, architecture, family in rows:
+        for t, c in family.items():
+            d = digits.get(t)
+            same = "not measured on digits" if d is None else ("yes" if d.verdict == c.verdict else "no")
+            lines.append(f"| {dataset} | {architecture} | {t} | {c.verdict}: {c.diff.pp()} | {same} |")
+    return "\n".join(lines) + "\n"
+
+
 def transfer(
     family: Mapping[str, Comparison],
     digits: Mapping[str, Comparison],
