@@ -68,23 +68,21 @@ def flips(gap: np.ndarray) -> int:
 
 @pytest.mark.claim("pitfalls-table-003")
 def test_table_003_optimism_and_a_verdict_that_changes_with_the_seed(q003):
-    """'on a small validation split the best epoch overstates the test score and the verdict
-    changes from seed to seed; on answer 003's 5,000 images both shrink, but ten seeds still
-    cannot tell its two models apart on the test split'"""
-    small, written = q003["on_small"], q003["as_written"]
-    assert q003["SMALL"].n_val == 300 and q003["DATA"].n_val == 5000
+    """'on a small validation split of 8×8 digits the best epoch overstates the test score
+    and the verdict flips between seeds; with answer 003's 5,000 validation images neither
+    happens and every seed favours dropout, but ten seeds cannot confirm that on the
+    1,000-image test split'"""
+    assert q003["SMALL"].dataset == "digits" and q003["SMALL"].n_val == 300
     for arm in q003["small"].arms:
-        assert mean_ci(small["optimism"][arm]).low > 0
+        assert mean_ci(q003["on_small"]["optimism"][arm]).low > 0
     assert flips(q003["small_single_run_gap"]) >= 1
-    pooled = {
-        k: np.concatenate(list(v["optimism"].values())).mean()
-        for k, v in q003.items()
-        if k in ("on_small", "as_written")
-    }
-    assert pooled["as_written"] < pooled["on_small"]  # the optimism shrinks
-    assert flips(q003["single_run_gap"]) < flips(q003["small_single_run_gap"])  # so do the flips
+    assert q003["DATA"].n_val == 5000 and q003["DATA"].n_test == 1000
+    pooled = mean_ci(np.concatenate(list(q003["as_written"]["optimism"].values())))
+    assert not pooled.low > 0  # no detectable overstatement
+    for arm in q003["runs"].arms:
+        assert not mean_ci(q003["as_written"]["optimism"][arm]).low > 0
+    assert np.all(q003["single_run_gap"] > 0)  # every seed favours dropout: no flips
     assert len(q003["runs"].seeds) == 10 and not mean_ci(q003["honest_gap"]).excludes_zero
-    assert written["honest"].keys() == small["honest"].keys()
 
 
 @pytest.mark.claim("pitfalls-table-000")

@@ -311,3 +311,33 @@ def transfer_families(
         }
     )
     return family, {t: digits[digits_setting, t] for t in techniques}
+
+
+Row = tuple[str, str, dict[str, Comparison]]
+
+
+def transfer_rows(
+    mnist1d: Results, mnist_cnn: Results, grid: dict[str, Results]
+) -> tuple[dict[str, Comparison], list[Row]]:
+    """Page 9: the digits verdicts (800 clean, Holm over page 9's grid) and one
+    (dataset, architecture, family) row group per other experiment, each family
+    Holm-corrected on its own."""
+    family, on_digits = transfer_families(mnist1d, grid)
+    mlp = {t: c for t, c in family.items() if t != "CNN"}
+    rows = [
+        ("MNIST-1D, 4,000 clean", "2×100 MLP", mlp),
+        ("MNIST-1D, 4,000 clean", "the paper's CNN", {"CNN instead of the MLP": family["CNN"]}),
+        ("real MNIST, 1,000 clean", "small CNN", against_none(mnist_cnn)),
+    ]
+    return on_digits, rows
+
+
+def kept_verdicts(on_digits: dict[str, Comparison], rows: list[Row]) -> tuple[list[str], int]:
+    """The rows whose technique keeps its digits verdict, and how many rows could."""
+    kept = [
+        f"{t} ({dataset}, {architecture})"
+        for dataset, architecture, fam in rows
+        for t, c in fam.items()
+        if t in on_digits and c.verdict == on_digits[t].verdict
+    ]
+    return kept, sum(t in on_digits for _, _, fam in rows for t in fam)

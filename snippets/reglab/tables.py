@@ -304,9 +304,16 @@ def sigmoid_heads(heads: Results) -> str:
         lines.append(
             f"| {arm} | {mean_ci(heads.test('accuracy', arm)).pct()} "
             f"| {mean_ci(heads.extra('argmax_accuracy', arm)).pct()} "
-            f"| {mean_ci(heads.test('data_loss', arm)).fmt(3)} |"
+            f"| {_loss(mean_ci(heads.test('data_loss', arm)))} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _loss(d: MeanCI) -> str:
+    """A cross-entropy and its CI: three decimals, or scientific notation when huge."""
+    if abs(d.mean) < 1e4:
+        return d.fmt(3)
+    return f"{d.mean:.2e} (95% CI {d.low:.2e} to {d.high:.2e})"
 
 
 def max_val_optimism(
