@@ -724,7 +724,8 @@ def versus_none(results: Results, family: Mapping[str, Comparison], baseline: st
     (the epoch's running mean, with dropout and augmentation active), then each arm's
     Holm-corrected difference from ``baseline``."""
     lines = [
-        f"| arm ({len(results.seeds)} seeds) | test accuracy | training accuracy, last epoch "
+        f"| arm ({len(results.seeds)} seeds) | test accuracy "
+        "| training accuracy during the last epoch (dropout and augmentation active) "
         f"| Δ test accuracy vs {baseline} | verdict (Holm over {len(family)}) |",
         "|---|---|---|---|---|",
     ]
