@@ -143,6 +143,7 @@ def double_descent_curves() -> tuple[np.ndarray, np.ndarray]:
 def test_descent_landmarks_find_the_dip_before_fitting_and_the_peak_after_it():
     test, train = double_descent_curves()
     assert tables.descent_landmarks(test, train) == (1, 3)
+    assert tables.first_fit(train) == 3 and tables.first_fit(train[:, :3]) is None
     # The highest error overall (the narrowest model) is not the peak of the second descent.
     assert test.mean(axis=0).argmax() == 0
 

@@ -739,12 +739,19 @@ def versus_none(results: Results, family: Mapping[str, Comparison], baseline: st
     return "\n".join(lines) + "\n"
 
 
+def first_fit(training_error: np.ndarray) -> int | None:
+    """Index of the first width whose training error is 0 in every seed (a ``(seeds,
+    widths)`` array), or None when none is."""
+    fits = np.flatnonzero(np.all(training_error == 0, axis=0))
+    return int(fits[0]) if len(fits) else None
+
+
 def descent_landmarks(test_error: np.ndarray, training_error: np.ndarray) -> tuple[int, int]:
     """Indices of the lowest mean test error among the widths that do not yet fit their
     training labels in every seed, and of the highest mean test error from there on."""
-    fits = [i for i, e in enumerate(training_error.T) if np.all(e == 0)]
+    fit = first_fit(training_error)
     mean = test_error.mean(axis=0)
-    low = int(mean[: max(fits[0] if fits else len(mean), 1)].argmin())
+    low = int(mean[: max(len(mean) if fit is None else fit, 1)].argmin())
     return low, low + int(mean[low:].argmax())
 
 
@@ -756,7 +763,7 @@ def double_descent(
 ) -> str:
     """Page 2: the curve's landmarks, ours (mean test error and 95% CI over seeds, from
     ``(seeds, widths)`` arrays) beside the paper's values read from its figure."""
-    fits = [i for i, e in enumerate(training_error.T) if np.all(e == 0)]
+    fit = first_fit(training_error)
     low, peak = descent_landmarks(test_error, training_error)
 
     def ours(i: int) -> str:
@@ -773,7 +780,7 @@ def double_descent(
         ("peak test error", ours(peak), theirs(keys[1])),
         (
             "training error 0 in every seed, from",
-            f"n = {widths[fits[0]]}" if fits else "never",
+            "never" if fit is None else f"n = {widths[fit]}",
             f"n ≈ {'–'.join(f'{x:g}' for x in paper[keys[1]][0])} (at the peak)",
         ),
         ("widest model", ours(len(widths) - 1), theirs(keys[2])),
