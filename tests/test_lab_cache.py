@@ -282,3 +282,22 @@ def test_fingerprint_ignores_the_module_name():
         exec(compile(source, "<page>", "exec"), namespace)
         prints.add(cache.fingerprint(namespace["probe"]))
     assert len(prints) == 1
+
+
+def test_fingerprint_ignores_other_code_of_the_session():
+    """A page's session may hold names that the builder's attributes share (``layers`` in
+    ``keras.layers``) or lack names the catalogue has: the key is the same either way, so
+    a page reuses the runs the home page's catalogue trained."""
+    source = (
+        "import keras\nUNITS = 8\n"
+        "def build():\n    return keras.layers.Dense(UNITS, kernel_regularizer=keras.regularizers.L2(0.1))\n"
+    )
+    prints = set()
+    for before in ("", "regularizers = ['L2']\nlayers = 3\nDense = None\n", "L2 = 'x'\n"):
+        namespace = {"__name__": "_code_block_id_page_"}
+        exec(compile(before + source, "<page>", "exec"), namespace)
+        prints.add(cache.fingerprint(namespace["build"]))
+    assert len(prints) == 1
+    namespace = {"__name__": "page"}
+    exec(compile(source.replace("UNITS = 8", "UNITS = 9"), "<page>", "exec"), namespace)
+    assert cache.fingerprint(namespace["build"]) not in prints  # a constant it reads still counts

@@ -10,6 +10,7 @@ line and trained again.
 from __future__ import annotations
 
 import ast
+import dis
 import hashlib
 import json
 import os
@@ -66,7 +67,7 @@ def lab_digest() -> str:
     """SHA-256 over the code (not the comments or docstrings) of the lab modules that
     produce results; parsed once per version of the files."""
     paths = [_LAB_DIR / name for name in RESULT_MODULES]
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    stamp = tuple((p.name, s.st_mtime_ns, s.st_size) for p in paths for s in [p.stat()])
     with _DIGEST_LOCK:
         if stamp not in _digests:
             h = hashlib.sha256()
@@ -109,7 +110,9 @@ def _code_digest(code: types.CodeType, h: Any) -> None:
 
 
 def _global_names(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
+    """The global names ``code`` reads (not its attribute names, such as ``layers`` in
+    ``keras.layers``), in nested code objects too."""
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= _global_names(const)
@@ -126,8 +129,10 @@ def fingerprint(func: Callable[..., Any], _seen: set[int] | None = None) -> str:
     h.update(repr((func.__defaults__, func.__kwdefaults__)).encode())
     for name in sorted(_global_names(func.__code__)):
         if name.startswith("__") and name.endswith("__"):
-            continue  # `x.__name__` lists a name that the module's own __name__ would answer
-        value = func.__globals__.get(name)
+            continue  # __name__, __file__: where the module runs, not what it computes
+        if name not in func.__globals__:
+            continue  # a builtin, or absent: where the builder runs cannot change its key
+        value = func.__globals__[name]
         if isinstance(value, _PRIMITIVES) or (
             isinstance(value, tuple) and all(isinstance(v, _PRIMITIVES) for v in value)
         ):

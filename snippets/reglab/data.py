@@ -185,12 +185,15 @@ def _mnist1d(seed: int, shuffle: bool) -> tuple[np.ndarray, np.ndarray]:
     return x, np.concatenate([d["y"], d["y_test"]]).astype("int32")
 
 
+@functools.lru_cache(maxsize=1)
 def mnist1d_positions() -> np.ndarray:
     """The permutation of the 40 positions in ``mnist1d-shuffled``: column j is column
     ``p[j]`` of the original (recovered from the two generated sets)."""
     plain, shuffled = _mnist1d(42, False)[0], _mnist1d(42, True)[0]
     distance = ((shuffled[:, :, None] - plain[:, None, :]) ** 2).sum(axis=0)
-    return distance.argmin(axis=1)
+    positions = distance.argmin(axis=1)
+    positions.flags.writeable = False  # computed once and shared
+    return positions
 
 
 def _mnist1d_split(spec: DataSpec, seed: int) -> tuple[np.ndarray, ...]:
