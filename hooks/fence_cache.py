@@ -14,7 +14,9 @@ On a hit the fence is not executed. On the first miss in a session, the session'
 skipped fences are executed first (silently) so that the missing fence sees the same
 state as in a cold build; from then on the session runs as usual. A fence that fails is
 never stored. ``REGLAB_NO_CACHE=1`` turns this off along with the result cache.
-Entries live in ``<cache dir>/fences/`` and are written atomically. What each page's
+Entries live in ``<cache dir>/fences/`` and are written atomically. Beside each output
+its rendered HTML is kept (``<key>.html.json``, keyed also on the fence's options), so a
+warm rebuild neither re-renders the output's Markdown nor re-highlights the code. What each page's
 fences printed in the latest build is kept in ``<cache dir>/fences/printed/<page>.json``
 (fence id to output), so tests can hold the page's notebook to the same numbers.
 """
@@ -35,6 +37,7 @@ from typing import Any
 
 import markdown_exec
 from markdown_exec._internal.formatters.python import _run_python
+from markupsafe import Markup
 from notebook_build import write_atomically
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -157,6 +160,38 @@ def _run_cached(
     return output
 
 
+def _html_key(key: str, options: dict[str, Any]) -> str:
+    """The key of a fence's rendered HTML: its output's key, how the fence shows it (the
+    fence's options: source position, tabs, id) and the renderer's version."""
+    renderer = [_version("markdown-exec"), _version("pygments")]
+    shown = json.dumps([options, renderer], sort_keys=True, default=repr)
+    return hashlib.sha256((key + shown).encode()).hexdigest()
+
+
+def _format_cached(*, code: str, md: Any, **options: Any) -> Markup:
+    """markdown-exec's ``base_format`` with the result kept: on a hit the fence's output is
+    neither run nor rendered again. Only fences with an id are kept (markdown-exec numbers
+    id-less ones across the page) and only when their output adds no heading to the page's
+    table of contents (which a kept copy would not report)."""
+    session, fence_id = options.get("session"), options.get("id")
+    key = _key(session, [*(_chains[session] if session else []), code])
+    html_key = _html_key(key, {k: v for k, v in options.items() if k != "transform_source"})
+    path = _state["dir"] / f"{html_key}.html.json"
+    if fence_id and _load(key) is not None:
+        try:
+            html = json.loads(path.read_text())["html"]
+        except (OSError, ValueError, KeyError, TypeError):
+            html = None
+        if html is not None:
+            _run_cached(code, session=session, id=fence_id, **options.get("extra", {}))  # bookkeeping: a hit
+            return Markup(html)  # noqa: S704  (markdown-exec's own rendering, kept)
+    markup = markdown_exec.base_format(language="python", run=_run_cached, code=code, md=md, **options)
+    headings = md.treeprocessors["markdown_exec_insert_headings"].headings.get(markup)
+    if fence_id and not headings and _load(key) is not None:  # the fence ran, or replayed, cleanly
+        write_atomically(path, json.dumps({"html": str(markup)}))
+    return markup
+
+
 def _reset() -> None:
     _chains.clear()
     _skipped.clear()
@@ -167,12 +202,12 @@ def on_config(config, **kwargs):
         sys.path.insert(0, str(_ROOT / "snippets"))
     from reglab import config as lab
 
-    run = _run_python
     _state.update(salt=None, dir=None)
+    formatter = partial(markdown_exec.base_format, language="python", run=_run_python)
     if lab.cache_enabled():
         _state.update(salt=salt(), dir=lab.cache_dir() / "fences")
-        run = _run_cached
-    markdown_exec.formatters["python"] = partial(markdown_exec.base_format, language="python", run=run)
+        formatter = _format_cached
+    markdown_exec.formatters["python"] = formatter
     return config
 
 

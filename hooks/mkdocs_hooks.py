@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from search_index import restore as _restore_figures
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -77,6 +79,12 @@ def on_page_content(html, page, **kwargs):
     if report := _report():
         report.page_finished(page.file.src_uri)
     return html
+
+
+@event_priority(-100)  # after the search plugin has read the page without its figures
+def on_page_context(context, page, **kwargs):
+    _restore_figures(page)
+    return context
 
 
 def on_post_build(config, **kwargs):

@@ -55,3 +55,22 @@ def test_the_figure_check_catches_a_page_that_printed_nothing(tmp_path):
     page.write_text("---\nfigures: 1\n---\n\n# Page\n")
     html_without_figure = "<html><body><p>the snippet printed nothing</p></body></html>"
     assert figure_count(html_without_figure) != expected_figures(page)
+
+
+def test_search_indexes_the_text_but_not_the_figures(built_site):
+    """hooks/search_index.py: text that only a figure shows (axis labels, say) stays out of
+    search results; the page keeps its figures."""
+    import html
+    import json
+    import re
+
+    docs = json.loads((built_site / "search" / "search_index.json").read_text())["docs"]
+    indexed = " ".join(doc["title"] + " " + doc["text"] for doc in docs)
+    home = (built_site / "index.html").read_text()
+    figures = re.findall(r"<svg\b.*?</svg>", home, re.S)
+    outside = html.unescape(re.sub(r"<svg\b.*?</svg>", "", home, flags=re.S))
+    labels = {html.unescape(t).strip() for f in figures for t in re.findall(r">([^<>]{12,})<", f)}
+    only_in_figures = [label for label in labels if label not in outside and not label.startswith("*")]
+    assert only_in_figures  # e.g. the axis label "difference in test accuracy (pp)"
+    assert not [label for label in only_in_figures if label in indexed]
+    assert "Every experiment at a glance" in indexed  # the page's own text is indexed

@@ -9,22 +9,22 @@ PAGE = """# Fence cache
 
 {prose}
 
-```python exec="on" session="s" id="first"
+```python exec="on" session="s" id="first"{show}
 import pathlib
 pathlib.Path({log!r}).open("a").write("first\\n")
 value = {value}
 print(f"first says {{value}}")
 ```
 
-```python exec="on" session="s" id="second"
+```python exec="on" session="s" id="second"{show}
 pathlib.Path({log!r}).open("a").write("second\\n")
 print(f"second says {{value * 2}}")
 ```
 """
 
 
-def build(tmp_path, cache, log, value=21, prose="Some prose.", env=None):
-    text = PAGE.format(prose=prose, log=str(log), value=value)
+def build(tmp_path, cache, log, value=21, prose="Some prose.", env=None, show=""):
+    text = PAGE.format(prose=prose, log=str(log), value=value, show=show)
     env = {"REGLAB_CACHE_DIR": str(cache), "REGLAB_QUIET": "1", **(env or {})}
     result = build_fixture_page(tmp_path, None, "index.md", env=env, text=text)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -75,7 +75,7 @@ def test_a_later_miss_replays_the_skipped_fences_first(tmp_path):
     text = PAGE.replace("value * 2", "value * 3")
     env = {"REGLAB_CACHE_DIR": str(cache), "REGLAB_QUIET": "1"}
     result = build_fixture_page(
-        tmp_path, None, "index.md", env=env, text=text.format(prose="p", log=str(log), value=21)
+        tmp_path, None, "index.md", env=env, text=text.format(prose="p", log=str(log), value=21, show="")
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert executed(log) == ["first", "second"]
@@ -101,8 +101,25 @@ def test_no_cache_setting_runs_every_fence_and_stores_nothing(tmp_path):
 def test_entries_hold_only_the_printed_output(tmp_path):
     cache, log = tmp_path / "cache", tmp_path / "log"
     build(tmp_path, cache, log)
-    entries = sorted(json.loads(p.read_text())["output"] for p in (cache / "fences").glob("*.json"))
+    outputs = [p for p in (cache / "fences").glob("*.json") if not p.name.endswith(".html.json")]
+    entries = sorted(json.loads(p.read_text())["output"] for p in outputs)
     assert entries == ["first says 21\n", "second says 42\n"]
+
+
+def test_a_warm_rebuild_reuses_the_rendered_html_until_the_fence_shows_it_differently(tmp_path):
+    cache, log = tmp_path / "cache", tmp_path / "log"
+    build(tmp_path, cache, log)
+    executed(log)
+    kept = sorted((cache / "fences").glob("*.html.json"))
+    assert len(kept) == 2
+    for path in kept:  # mark the kept HTML, to see where a rebuild takes its HTML from
+        html = json.loads(path.read_text())["html"]
+        path.write_text(json.dumps({"html": html.replace("says", "SAYS")}))
+    warm = build(tmp_path, cache, log)
+    assert executed(log) == [] and "first SAYS 21" in warm and "second SAYS 42" in warm
+    shown = build(tmp_path, cache, log, show=' source="above"')  # the same code, shown another way
+    assert executed(log) == []  # the kept output is rendered again, not run again
+    assert "first says 21" in shown and "SAYS" not in shown and "<code>" in shown
 
 
 def _checkout(tmp_path):
