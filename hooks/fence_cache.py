@@ -141,17 +141,27 @@ def printed_path(cache_dir: Path, page: str) -> Path:
     return cache_dir / "fences" / "printed" / f"{page.replace('/', '__')}.json"
 
 
+def _replayed(code: str, session: str | None, fence_id: str | None, extra: dict, output: str) -> str:
+    """Record a fence served from the cache: a later miss in its session executes it
+    first, and its output counts as printed on this page."""
+    if session:
+        _skipped[session].append((code, fence_id, extra))
+    _printed[fence_id or f"#{len(_printed)}"] = output
+    return output
+
+
 def _run_cached(
-    code: str, returncode: int | None = None, session: str | None = None, id: str | None = None, **extra: Any
-) -> str:  # noqa: A002
-    chain = _chains[session] if session else []
-    chain.append(code)
-    key = _key(session, chain)
+    code: str,
+    returncode: int | None = None,
+    session: str | None = None,
+    id: str | None = None,  # noqa: A002
+    *,
+    key: str,
+    **extra: Any,
+) -> str:
+    """markdown-exec's ``run`` for a fence whose output is stored under ``key``."""
     if (output := _load(key)) is not None:
-        if session:
-            _skipped[session].append((code, id, extra))
-        _printed[id or f"#{len(_printed)}"] = output
-        return output
+        return _replayed(code, session, id, extra, output)
     for old_code, old_id, old_extra in _skipped.pop(session, []):  # rebuild the session's state
         _run_python(old_code, session=session, id=old_id, **old_extra)
     output = _run_python(code, returncode=returncode, session=session, id=id, **extra)
@@ -174,18 +184,21 @@ def _format_cached(*, code: str, md: Any, **options: Any) -> Markup:
     id-less ones across the page) and only when their output adds no heading to the page's
     table of contents (which a kept copy would not report)."""
     session, fence_id = options.get("session"), options.get("id")
-    key = _key(session, [*(_chains[session] if session else []), code])
+    chain = _chains[session] if session else []
+    chain.append(code)
+    key = _key(session, chain)
     html_key = _html_key(key, {k: v for k, v in options.items() if k != "transform_source"})
     path = _state["dir"] / f"{html_key}.html.json"
-    if fence_id and _load(key) is not None:
+    if fence_id and (output := _load(key)) is not None:
         try:
             html = json.loads(path.read_text())["html"]
         except (OSError, ValueError, KeyError, TypeError):
             html = None
         if html is not None:
-            _run_cached(code, session=session, id=fence_id, **options.get("extra", {}))  # bookkeeping: a hit
+            _replayed(code, session, fence_id, options.get("extra", {}), output)
             return Markup(html)  # noqa: S704  (markdown-exec's own rendering, kept)
-    markup = markdown_exec.base_format(language="python", run=_run_cached, code=code, md=md, **options)
+    run = partial(_run_cached, key=key)
+    markup = markdown_exec.base_format(language="python", run=run, code=code, md=md, **options)
     headings = md.treeprocessors["markdown_exec_insert_headings"].headings.get(markup)
     if fence_id and not headings and _load(key) is not None:  # the fence ran, or replayed, cleanly
         write_atomically(path, json.dumps({"html": str(markup)}))
