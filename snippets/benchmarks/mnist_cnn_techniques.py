@@ -1,8 +1,8 @@
 import keras
 from reglab import Arm, DataSpec, run
 
-# 1,000 real MNIST digits (28×28), clean labels. A small CNN, shaped like Keras's
-# "Simple MNIST convnet" example, trains with Adam in batches of 32 for 30 epochs; each
+# 500 real MNIST digits (28×28), clean labels. A small CNN, shaped like Keras's
+# "Simple MNIST convnet" example, trains with Adam in batches of 32 for 20 epochs; each
 # arm adds one technique, or all three at once.
 
 
@@ -47,8 +47,8 @@ mnist_cnn = run(
     "real MNIST CNN techniques",
     build,
     cnn_arms,
-    data=DataSpec(dataset="mnist-10k", n_train=1000, n_val=500, n_test=2000),
+    data=DataSpec(dataset="mnist-10k", n_train=500, n_val=500, n_test=2000),
     seeds=5,
-    epochs=30,
+    epochs=20,
     batch_size=32,
 )

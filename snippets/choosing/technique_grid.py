@@ -5,11 +5,11 @@ from reglab import Arm, DataSpec, EarlyStop, run
 def build_mlp(
     l2: float = 0.0, dropout: float = 0.0, batch_norm: bool = False
 ) -> keras.Model:
-    """A 2x512 ReLU MLP with any mix of L2 on the kernels, dropout and batch normalization."""
+    """A 2x256 ReLU MLP with any mix of L2 on the kernels, dropout and batch normalization."""
     penalty = keras.regularizers.L2(l2) if l2 else None
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
-        model.add(keras.layers.Dense(512, kernel_regularizer=penalty))
+        model.add(keras.layers.Dense(256, kernel_regularizer=penalty))
         if batch_norm:
             model.add(keras.layers.BatchNormalization())
         model.add(keras.layers.Activation("relu"))

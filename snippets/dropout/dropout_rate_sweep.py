@@ -4,10 +4,10 @@ from reglab import DataSpec, run
 
 
 def build_mlp(rate: float) -> keras.Model:
-    """Two hidden ReLU layers of 512 units, each followed by Dropout(rate) when rate > 0."""
+    """Two hidden ReLU layers of 256 units, each followed by Dropout(rate) when rate > 0."""
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
-        model.add(keras.layers.Dense(512, activation="relu"))
+        model.add(keras.layers.Dense(256, activation="relu"))
         if rate > 0:
             model.add(keras.layers.Dropout(rate))
     model.add(keras.layers.Dense(10, activation="softmax"))

@@ -16,10 +16,10 @@ x_val, x_test, y_val, y_test = train_test_split(
 
 
 def build_mlp(dropout: float) -> keras.Model:
-    """Two hidden ReLU layers of 512 units, with Dropout after each when dropout > 0."""
+    """Two hidden ReLU layers of 256 units, with Dropout after each when dropout > 0."""
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
-        model.add(keras.layers.Dense(512, activation="relu"))
+        model.add(keras.layers.Dense(256, activation="relu"))
         if dropout > 0:
             model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(10, activation="softmax"))

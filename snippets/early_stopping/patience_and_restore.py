@@ -5,10 +5,10 @@ from reglab.stopping import keras_patience, prechelt_gl
 
 
 def build_mlp() -> keras.Model:
-    """A 2x512 ReLU MLP with no explicit regularization."""
+    """A 2x256 ReLU MLP with no explicit regularization."""
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
-        model.add(keras.layers.Dense(512, activation="relu"))
+        model.add(keras.layers.Dense(256, activation="relu"))
     model.add(keras.layers.Dense(10, activation="softmax"))
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=1e-3),

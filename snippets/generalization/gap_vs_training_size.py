@@ -4,10 +4,10 @@ from reglab import DataSpec, run
 
 
 def build_mlp(dropout: float) -> keras.Model:
-    """A 2x512 ReLU MLP, with Dropout(dropout) after each hidden layer when dropout > 0."""
+    """A 2x256 ReLU MLP, with Dropout(dropout) after each hidden layer when dropout > 0."""
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
-        model.add(keras.layers.Dense(512, activation="relu"))
+        model.add(keras.layers.Dense(256, activation="relu"))
         if dropout:
             model.add(keras.layers.Dropout(dropout))
     model.add(keras.layers.Dense(10, activation="softmax"))
@@ -32,7 +32,7 @@ by_size = {
         arms,
         data=DataSpec(n_train=n),
         seeds=5,
-        epochs=100,
+        epochs=50,
         probe=training_split,
     )
     for n in sizes

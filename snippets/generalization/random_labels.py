@@ -4,12 +4,12 @@ from reglab import DataSpec, run
 
 
 def build_mlp(dropout: float = 0.0, l2: float = 0.0) -> keras.Model:
-    """A 2x512 ReLU MLP, optionally with dropout and an L2 penalty on every kernel."""
+    """A 2x256 ReLU MLP, optionally with dropout and an L2 penalty on every kernel."""
     penalty = keras.regularizers.L2(l2) if l2 else None
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
         model.add(
-            keras.layers.Dense(512, activation="relu", kernel_regularizer=penalty)
+            keras.layers.Dense(256, activation="relu", kernel_regularizer=penalty)
         )
         if dropout:
             model.add(keras.layers.Dropout(dropout))

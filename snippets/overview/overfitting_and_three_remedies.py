@@ -4,12 +4,12 @@ from reglab import Arm, DataSpec, EarlyStop, run
 
 
 def build_mlp(l2: float = 0.0, dropout: float = 0.0) -> keras.Model:
-    """A 2x512 ReLU MLP: far more capacity than 200 training images need."""
+    """A 2x256 ReLU MLP: far more capacity than 200 training images need."""
     penalty = keras.regularizers.L2(l2) if l2 else None
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
         model.add(
-            keras.layers.Dense(512, activation="relu", kernel_regularizer=penalty)
+            keras.layers.Dense(256, activation="relu", kernel_regularizer=penalty)
         )
         if dropout:
             model.add(keras.layers.Dropout(dropout))
@@ -53,7 +53,7 @@ overfit = {
         arms,
         data=spec,
         seeds=6,
-        epochs=150,
+        epochs=100,
         probe=training_split,
     )
     for name, spec in settings.items()

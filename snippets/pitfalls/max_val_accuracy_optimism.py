@@ -30,7 +30,7 @@ runs = run(
     build_seed_003,
     arms,
     data=DATA,
-    seeds=10,
+    seeds=5,
     epochs=25,
     batch_size=1000,
     track_test=True,
@@ -43,7 +43,7 @@ small = run(
     build_seed_003,
     {arm: {**params, "pixels": 64} for arm, params in arms.items()},
     data=SMALL,
-    seeds=10,
+    seeds=5,
     epochs=25,
     track_test=True,
 )

@@ -39,7 +39,7 @@ seed_004 = run(
     build_seed_004,
     arms,
     data=DataSpec(dataset="sparse-binary"),
-    seeds=10,
+    seeds=5,
     epochs=10,
     probe=training_split,
 )

@@ -32,7 +32,7 @@ leaky = run(
     build_seed_001,
     arms,
     data=DATA,
-    seeds=10,
+    seeds=5,
     epochs=10,
     track_test=True,
 )

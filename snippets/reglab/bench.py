@@ -14,11 +14,11 @@ from .stats import mean_ci, paired_diff
 from .workers import Job
 
 SPEC = DataSpec(n_train=500, label_noise=0.3)
-WIDTH, EPOCHS, BATCH, SEEDS = 512, 40, 32, 4
+WIDTH, EPOCHS, BATCH, SEEDS = 256, 40, 32, 4
 
 
 def build(dropout: float = 0.5) -> keras.Model:
-    """The page-8 model: 2x512 ReLU MLP with Dropout(0.5)."""
+    """The page-8 model: 2x256 ReLU MLP with Dropout(0.5)."""
     model = keras.Sequential([keras.Input(shape=(64,))])
     for _ in range(2):
         model.add(keras.layers.Dense(WIDTH, activation="relu"))

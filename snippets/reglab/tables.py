@@ -670,7 +670,7 @@ def versus_paper(
 def transfer_grid(
     digits: Mapping[str, Comparison],
     rows: Sequence[tuple[str, str, Mapping[str, Comparison]]],
-    digits_setting: tuple[str, str] = ("8×8 digits, 800 clean", "2×512 MLP"),
+    digits_setting: tuple[str, str] = ("8×8 digits, 800 clean", "2×256 MLP"),
 ) -> str:
     """Page 9: one row per dataset × architecture × technique with its verdict against
     none (Holm-corrected within its own experiment), and whether it matches the verdict
