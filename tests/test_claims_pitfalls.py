@@ -68,21 +68,19 @@ def flips(gap: np.ndarray) -> int:
 
 @pytest.mark.claim("pitfalls-table-003")
 def test_table_003_optimism_and_a_verdict_that_changes_with_the_seed(q003):
-    """'on a small validation split of 8×8 digits the best epoch overstates the test score
-    and the verdict flips between seeds; with answer 003's 5,000 validation images neither
-    happens and every seed favours dropout, but ten seeds cannot confirm that on the
-    1,000-image test split'"""
+    """'over both models' runs the best epoch overstates the test score, on a small
+    validation split of 8×8 digits and with answer 003's 5,000 validation images alike; on
+    the small split the verdict flips between seeds, while with 5,000 images every seed
+    favours dropout and five seeds confirm it on the 1,000-image test split'"""
     assert q003["SMALL"].dataset == "digits" and q003["SMALL"].n_val == 300
-    for arm in q003["small"].arms:
-        assert mean_ci(q003["on_small"]["optimism"][arm]).low > 0
-    assert flips(q003["small_single_run_gap"]) >= 1
     assert q003["DATA"].n_val == 5000 and q003["DATA"].n_test == 1000
-    pooled = mean_ci(np.concatenate(list(q003["as_written"]["optimism"].values())))
-    assert not pooled.low > 0  # no detectable overstatement
-    for arm in q003["runs"].arms:
-        assert not mean_ci(q003["as_written"]["optimism"][arm]).low > 0
+    for numbers in (q003["on_small"], q003["as_written"]):
+        pooled = mean_ci(np.concatenate(list(numbers["optimism"].values())))
+        assert pooled.low > 0  # over both models' runs: overstated, on both splits
+    assert flips(q003["small_single_run_gap"]) >= 1
     assert np.all(q003["single_run_gap"] > 0)  # every seed favours dropout: no flips
-    assert len(q003["runs"].seeds) == 10 and not mean_ci(q003["honest_gap"]).excludes_zero
+    assert len(q003["runs"].seeds) == 5
+    assert mean_ci(q003["honest_gap"]).low > 0  # confirmed on the test split
 
 
 @pytest.mark.claim("pitfalls-table-000")
@@ -190,39 +188,48 @@ def test_001_validation_data_changes_no_weight(q001):
     assert all(np.array_equal(a, b) for a, b in zip(without, with_test, strict=True))
 
 
-def test_001_choosing_on_the_test_split_inflates_the_headline(q001):
+def test_001_choosing_on_the_test_split_never_lowers_the_headline(q001):
+    """The printed 'inflated by ... (never negative: choosing on the test split cannot do
+    worse on it; on N of M seeds both choices score the same)'."""
     on_test, on_val = q001["on_test"], q001["on_val"]
     assert np.all(on_test["test"] >= on_val["test"])  # never negative
-    headline = paired_diff(on_val["test"], on_test["test"])
-    assert headline.low > 0  # inflated, with 95% confidence
+    assert np.any(on_test["test"] > on_val["test"])  # and higher on some seed
+    assert paired_diff(on_val["test"], on_test["test"]).mean > 0
 
 
 @pytest.mark.claim("pitfalls-001-inflation-small")
 def test_001_inflation_is_a_fraction_of_a_point_with_twenty_candidates(q001):
     """'The inflation is a fraction of a point here, with only 20 candidates compared on 2,000
-    test images.'"""
+    test images: never negative, but too small for five seeds to tell from zero.'"""
     on_test, on_val = q001["on_test"], q001["on_val"]
     headline = paired_diff(on_val["test"], on_test["test"])
     assert 0 < headline.mean < 0.01  # a fraction of one point
+    assert np.all(on_test["test"] >= on_val["test"])  # never negative
+    assert len(q001["leaky"].seeds) == 5 and not headline.excludes_zero  # five seeds: not zero
     res = q001["leaky"]
     assert len(res.arms) * res.curves("test_accuracy", res.arms[0]).shape[1] == 20
     assert len(load(q001["DATA"], 0).y_test) == 2000  # the snippet's data
 
 
-def test_001_the_split_used_to_choose_overstates_the_other(q001):
+def test_001_the_split_used_to_choose_scores_higher_within_the_noise(q001):
+    """The printed 'the split used to choose differs from the other by ..., which 5 seeds
+    cannot tell from zero'."""
     on_test, on_val = q001["on_test"], q001["on_val"]
     both = mean_ci(((on_test["test"] - on_test["val"]) + (on_val["val"] - on_val["test"])) / 2)
-    assert both.low > 0
+    assert both.mean > 0 and not both.excludes_zero
 
 
 # 003 -------------------------------------------------------------------------------------
 
 
 def test_003_max_val_accuracy_overstates_the_test_accuracy_on_a_small_split(q003):
+    """The printed '... with 300 (optimistic)': over both arms' runs, not per arm."""
     optimism = q003["on_small"]["optimism"]
     for arm in q003["small"].arms:
-        assert mean_ci(optimism[arm]).low > 0
-    assert np.mean(np.concatenate(list(optimism.values())) > 0) >= 0.75
+        assert mean_ci(optimism[arm]).mean > 0
+    pooled = np.concatenate(list(optimism.values()))
+    assert mean_ci(pooled).low > 0
+    assert np.mean(pooled > 0) >= 0.75
 
 
 def test_003_single_run_gaps_are_whole_validation_images(q003):
@@ -235,9 +242,10 @@ def test_003_single_run_gaps_are_whole_validation_images(q003):
     assert np.sum(gap > 0) >= 1 and np.sum(gap < 0) >= 1  # the verdict flips between seeds
 
 
-def test_003_honest_comparison_cannot_tell_the_models_apart(q003):
+def test_003_honest_comparison_favours_dropout(q003):
+    """The printed ': dropout is better here too, as answer 003 concluded'."""
     d = mean_ci(q003["honest_gap"])
-    assert not d.excludes_zero
+    assert d.low > 0
 
 
 # 000 -------------------------------------------------------------------------------------
@@ -489,9 +497,8 @@ def test_myth_patience_alone_recovers_most_of_the_gain(page6):
 
 
 @pytest.mark.claim("pitfalls-myth-es-restore")
-def test_myth_restoring_adds_a_few_points(page6):
-    """'Restoring the best weights adds a few points more.'"""
+def test_myth_restoring_adds_no_detectable_gain(page6):
+    """'Restoring the best weights adds no detectable gain on top.'"""
     noisy = page6["30% label noise"]
     adds = paired_diff(noisy[DEFAULT], noisy[RESTORE])
-    assert adds.low > 0  # more, with 95% confidence
-    assert 0.02 <= adds.mean <= 0.06  # a few points
+    assert not adds.excludes_zero  # on top of patience 10 alone: no gain, and no loss

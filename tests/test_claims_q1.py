@@ -60,13 +60,21 @@ def test_regularizers_help_more_where_there_is_more_overfitting(overfit):
 @pytest.mark.claim("q1-val-loss-climbs")
 def test_without_regularization_training_loss_falls_while_validation_loss_turns_up(overfit):
     """ "Without regularization, training loss falls towards zero in both settings. Validation
-    loss reaches its minimum early and then climbs" """
+    loss reaches its minimum early with noisy labels, but only near the middle of training
+    with clean labels, and then climbs, with clean labels only slightly" """
     for name, res in overfit.items():
         train, val, best = climb(res)
-        assert train[-1] < 0.01 and train[-1] < 0.05 * train[0], name  # towards zero
-        assert best < len(val) // 5, name  # the minimum comes early
-        assert val[-1] > 1.1 * val[best], name  # then climbs
-        assert np.all(val[len(val) // 2 :] > val[best]), name  # and stays up
+        assert train[-1] < 0.05 and train[-1] < 0.02 * train[0], name  # towards zero
+        assert train[-1] < train[3 * len(train) // 4], name  # and still falling at the end
+        assert np.all(val[len(val) // 2 :] > val[best]), name  # then climbs and stays up
+        per_seed = res.curves("val_loss", NONE)
+        assert paired_diff(per_seed[:, best], per_seed[:, -1]).low > 0, name  # detectably
+    _, val, best = climb(overfit[NOISY])
+    assert best < len(val) // 10  # early with noisy labels
+    assert val[-1] > 1.1 * val[best]
+    _, val, best = climb(overfit[CLEAN])
+    assert len(val) // 3 <= best <= 2 * len(val) // 3  # near the middle with clean labels
+    assert val[-1] < 1.2 * val[best]  # and the climb is slight
 
 
 @pytest.mark.claim("q1-noisy-climb-steep")
@@ -94,13 +102,13 @@ def test_clean_labels_the_unregularized_network_generalizes_well(overfit):
     assert np.all(overfit[CLEAN].test("accuracy", NONE) > 0.9)
 
 
-@pytest.mark.claim("q1-clean-only-stopping-lowers-ce")
-def test_clean_labels_only_early_stopping_lowers_test_cross_entropy_detectably(overfit):
-    """ "Only early stopping detectably lowers the test cross-entropy (the mean of −log of the
+@pytest.mark.claim("q1-clean-only-dropout-lowers-ce")
+def test_clean_labels_only_dropout_lowers_test_cross_entropy_detectably(overfit):
+    """ "Only dropout detectably lowers the test cross-entropy (the mean of −log of the
     probability given to the true class)." """
     res = overfit[CLEAN]
-    assert res.diff("data_loss", NONE, STOP).high < 0
-    for arm in (L2, DROP):
+    assert res.diff("data_loss", NONE, DROP).high < 0
+    for arm in (L2, STOP):
         assert not res.diff("data_loss", NONE, arm).excludes_zero, arm
 
 
@@ -127,14 +135,22 @@ def test_noisy_labels_the_restored_model_scores_lower_on_training_labels_than_on
     assert gap(noisy, STOP).mean() < 0
 
 
-@pytest.mark.claim("q1-noisy-dropout-l2-small")
-def test_noisy_labels_dropout_and_l2_lower_cross_entropy_but_gain_little_accuracy(overfit):
-    """ "Dropout at 0.5 and L2 at 1e-3 lower the test cross-entropy, but over 150 epochs the
-    network still memorises the noise, and their accuracy gain is small." """
-    res = overfit[NOISY]
-    stopping = res.diff("accuracy", NONE, STOP).mean
-    for arm in (L2, DROP):
-        assert res.diff("data_loss", NONE, arm).high < 0, arm
-        assert np.all(wrong_labels_fitted(res, arm) > 0.95), arm  # still memorises the noise
-        gain = res.diff("accuracy", NONE, arm)
-        assert gain.mean < 0.03 and gain.high < 0.05 and gain.mean < stopping / 5, arm  # small
+@pytest.mark.claim("q1-noisy-l2-small-dropout-partial")
+def test_noisy_labels_l2_gains_nothing_detectable_and_dropout_recovers_part(overfit):
+    """ "L2 at 1e-3 lowers the test cross-entropy, but over 100 epochs the network still
+    memorises the noise with it, and its accuracy gain is not detectable. Dropout at 0.5
+    lowers the test cross-entropy more and recovers part of the lost accuracy, though less
+    than early stopping; with it the network still reproduces most of the wrong training
+    labels, but not all." """
+    clean, res = overfit[CLEAN], overfit[NOISY]
+    assert len(res.curves("loss", NONE)[0]) == 100  # over 100 epochs
+    assert res.diff("data_loss", NONE, L2).high < 0
+    assert np.all(wrong_labels_fitted(res, L2) > 0.95)  # still memorises the noise
+    assert not res.diff("accuracy", NONE, L2).excludes_zero  # no detectable gain
+    assert paired_diff(res.test("data_loss", DROP), res.test("data_loss", L2)).low > 0  # more
+    lost = clean.test("accuracy", NONE).mean() - res.test("accuracy", NONE).mean()
+    gain = res.diff("accuracy", NONE, DROP)
+    assert gain.low > 0 and gain.mean < lost  # part of the lost accuracy
+    assert paired_diff(res.test("accuracy", DROP), res.test("accuracy", STOP)).low > 0  # less
+    fitted = wrong_labels_fitted(res, DROP)
+    assert np.all(fitted > 0.5) and np.all(fitted < 1.0)  # most of the wrong labels, not all

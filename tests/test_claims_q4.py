@@ -64,14 +64,21 @@ def test_more_data_shrinks_the_gap_far_more_than_dropout(by_size):
 
 
 @pytest.mark.claim("q4-fit-training-sets")
-def test_both_networks_fit_every_training_image_so_the_gap_is_the_test_error(by_size):
-    """ "Both networks classify every one of their training images correctly at every size
-    and seed, so the gap is exactly the test error." """
+def test_the_networks_fit_their_training_images_so_the_gap_is_about_the_test_error(by_size):
+    """ "Without dropout, the network classifies every one of its training images correctly
+    at every size and seed, so its gap is exactly its test error; with dropout, most runs do
+    too and the rest miss a single image, so its gap is almost exactly its test error." """
     _, runs = by_size
+    perfect = []
     for n, res in runs.items():
-        for arm in res.arms:
-            assert np.all(res.extra("train_accuracy", arm) == 1.0), (n, arm)
-            assert np.allclose(gap(res, arm), 1 - res.test("accuracy", arm)), (n, arm)
+        assert np.all(res.extra("train_accuracy", NONE_SIZE) == 1.0), n
+        assert np.allclose(gap(res, NONE_SIZE), 1 - res.test("accuracy", NONE_SIZE)), n
+        missed = np.round((1 - res.extra("train_accuracy", DROP_SIZE)) * n)
+        assert np.all(missed <= 1), n  # the rest miss a single image
+        perfect += list(missed == 0)
+        error = 1 - res.test("accuracy", DROP_SIZE)
+        assert np.all(np.abs(gap(res, DROP_SIZE) - error) <= 1 / n + 1e-9), n  # almost exactly
+    assert 0.5 < np.mean(perfect) < 1  # most runs, not all
 
 
 @pytest.mark.claim("q4-gap-shrinks")
@@ -84,12 +91,20 @@ def test_the_gap_shrinks_at_every_step_as_data_grows(by_size):
 
 
 @pytest.mark.claim("q4-dropout-no-gap-change")
-def test_dropout_does_not_change_the_gap_detectably_at_any_size(by_size):
-    """ "Dropout does not change it detectably at any size here" """
+def test_dropout_does_not_change_the_gap_detectably_and_costs_a_little_at_the_smallest_size(
+    by_size,
+):
+    """ "Dropout does not change it detectably at any size here, and its only detectable
+    effect on test accuracy is a slight loss at the smallest size" """
     sizes, runs = by_size
     for n, d in zip(sizes, dropout_effects_on_gap(sizes, runs), strict=True):
         assert not d.excludes_zero, n
+    for n in sizes[1:]:
         assert not runs[n].diff("accuracy", NONE_SIZE, DROP_SIZE).excludes_zero, n
+    smallest = runs[sizes[0]]
+    loss = smallest.diff("accuracy", NONE_SIZE, DROP_SIZE)
+    assert loss.high < 0  # a detectable loss at the smallest size
+    assert -0.02 < loss.mean and abs(loss.mean) < 0.25 * gap(smallest, NONE_SIZE).mean()  # slight
 
 
 @pytest.mark.claim("q4-true-vs-random")
@@ -118,14 +133,14 @@ def test_neither_regularizer_stops_the_memorisation(memorise):
 
 
 @pytest.mark.claim("q4-dropout-slows")
-def test_dropout_takes_about_twice_as_many_epochs_and_light_l2_barely_changes_it(memorise):
-    """ "Dropout slows it: the training accuracy logged with dropout on takes about twice as
-    many epochs to reach 90%. The light L2 penalty barely changes it." """
+def test_dropout_takes_more_than_twice_as_many_epochs_and_light_l2_barely_changes_it(memorise):
+    """ "Dropout slows it: the training accuracy logged with dropout on takes more than twice
+    as many epochs to reach 90%. The light L2 penalty barely changes it." """
     random = memorise["random labels"]
     none, dropout, l2 = (epochs_to_90(random, arm) for arm in (NONE, DROP, L2))
     assert np.all(random.curves("accuracy", NONE).max(axis=1) >= 0.9)  # every seed gets there
     assert paired_diff(none, dropout).low > 0
-    assert 1.5 < dropout.mean() / none.mean() < 2.5  # about twice
+    assert mean_ci(dropout / none).low > 2 and dropout.mean() / none.mean() < 3  # more than twice
     assert abs(l2.mean() - none.mean()) < 0.2 * none.mean()  # barely changes it
     assert abs(random.extra("train_accuracy", L2).mean() - random.extra("train_accuracy", NONE).mean()) < 0.01
 

@@ -62,26 +62,32 @@ def test_the_papers_numbers_are_p_times_keras_with_the_same_weights(mechanism):
 
 @pytest.mark.claim("q5-noisy-gain")
 def test_noisy_labels_a_high_rate_raises_test_accuracy_by_well_over_ten_points(sweeps):
-    """'Below, on digits with noisy labels, a high rate (0.8 or 0.9) raises test accuracy by
-    well over ten points.'"""
+    """'Below, on digits with noisy labels, a high rate (0.6 or 0.8) raises test accuracy by
+    well over ten points; the highest rate, 0.9, raises it by much less.'"""
     noisy = sweeps[NOISY]
-    for arm in ("rate 0.8", "rate 0.9"):
+    for arm in ("rate 0.6", "rate 0.8"):
         d = gain(noisy, "rate 0.0", arm)
         assert d.mean > 0.15, arm  # well over ten points
         assert d.low > 0.10, arm  # and over ten points at the bottom of the 95% interval
+    highest, at_08 = gain(noisy, "rate 0.0", "rate 0.9"), gain(noisy, "rate 0.0", "rate 0.8")
+    assert highest.low > 0  # still raises it
+    assert highest.mean < 0.5 * at_08.mean  # by much less: under half of rate 0.8's gain
+    assert gain(noisy, "rate 0.8", "rate 0.9").high < 0  # and detectably less
 
 
 @pytest.mark.claim("q5-clean-flat")
 def test_clean_labels_test_accuracy_moves_less_than_a_point_up_to_rate_08(sweeps):
-    """'On clean labels it moves test accuracy by less than a point at every rate up to 0.8;
-    at 0.9 the network starts to underfit and test accuracy drops.'"""
+    """'On clean digits no rate up to 0.8 changes test accuracy detectably, and none moves it
+    by as much as a point on average; at 0.9 the network underfits and test accuracy
+    drops.'"""
     clean = sweeps[CLEAN]
     for arm in ("rate 0.2", "rate 0.4", "rate 0.6", "rate 0.8"):
         d = gain(clean, "rate 0.0", arm)
-        assert -0.01 < d.low and d.high < 0.01, arm  # the whole interval within a point
+        assert d.low < 0 < d.high, arm  # no detectable change: the interval straddles zero
+        assert abs(d.mean) < 0.01, arm  # under a point on average
     d = gain(clean, "rate 0.0", "rate 0.9")
     assert d.high < 0  # drops
-    assert np.all(clean.extra("train_accuracy", "rate 0.9") < 1)  # no longer fits every image
+    assert np.all(clean.extra("train_accuracy", "rate 0.9") < 1)  # underfits: misses training images
 
 
 @pytest.mark.claim("q5-more-epochs", "q5-epochs-grow")
@@ -97,27 +103,32 @@ def test_epochs_to_best_validation_loss_grow_with_the_rate(sweeps):
 
 @pytest.mark.claim("q5-noisy-memorise")
 def test_noisy_labels_more_dropout_reproduces_fewer_wrong_labels(sweeps):
-    """'The more dropout, the less the network can memorise: evaluated with dropout off, it
-    reproduces fewer of the wrong training labels at every step up in the rate, from nearly
-    all of them without dropout to under a tenth at rates 0.8 and 0.9.'"""
+    """'Up to rate 0.8, the more dropout, the less the network can memorise: evaluated with
+    dropout off, it reproduces fewer of the wrong training labels at every step up in the
+    rate, from nearly all of them without dropout to under a tenth at 0.8. At rate 0.9 it
+    stays under a tenth, but no lower than at 0.8.'"""
     noisy = sweeps[NOISY]
+    assert noisy.arms[4] == "rate 0.8"
     memorised = [noisy.extra("memorised", a).mean() for a in noisy.arms]
-    assert all(a > b for a, b in zip(memorised, memorised[1:], strict=False))  # every step up
+    assert all(a > b for a, b in zip(memorised[:5], memorised[1:5], strict=False))  # each step to 0.8
     assert memorised[0] > 0.98  # nearly all
-    assert noisy.extra("memorised", "rate 0.8").mean() < 0.1  # under a tenth
-    assert noisy.extra("memorised", "rate 0.9").mean() < 0.1
+    assert memorised[4] < 0.1  # under a tenth at 0.8
+    assert memorised[5] < 0.1  # still under a tenth at 0.9
+    assert memorised[5] >= memorised[4]  # but no lower than at 0.8
 
 
 @pytest.mark.claim("q5-noisy-climbs")
-def test_noisy_labels_test_accuracy_climbs_up_to_08_and_slips_back_at_09(sweeps):
+def test_noisy_labels_test_accuracy_climbs_up_to_08_and_falls_at_09(sweeps):
     """'Test accuracy, measured on the clean test labels, climbs with the rate up to 0.8,
-    then slips back at 0.9.' (In the noisy-label setting.)"""
+    then falls at 0.9, losing more than half of what dropout had gained.' (In the
+    noisy-label setting.)"""
     noisy = sweeps[NOISY]
     test = [noisy.test("accuracy", a).mean() for a in noisy.arms]
     assert noisy.arms[4] == "rate 0.8"
     assert all(a < b for a, b in zip(test[:5], test[1:5], strict=False))  # rates 0 to 0.8
-    assert test[5] < test[4]  # rate 0.9 below rate 0.8
     assert max(test) == test[4]
+    assert gain(noisy, "rate 0.8", "rate 0.9").high < 0  # falls at 0.9, detectably
+    assert test[5] - test[0] < 0.5 * (test[4] - test[0])  # keeps less than half of the gain
 
 
 @pytest.mark.claim("q5-clean-underfit")
@@ -157,33 +168,56 @@ def mc_gap(s, arm):
 def test_mc_dropout_never_beats_the_deterministic_pass_by_a_point(sweeps):
     """'In accuracy, averaging 50 stochastic passes never beats the single deterministic pass
     by as much as a point, at any rate, in either setting: the cheap approximation is as good
-    as the ensemble average here, and better at rate 0.9 with noisy labels.'"""
+    as the ensemble average here, and better at rate 0.9 with clean labels.'"""
     for name, s in sweeps.items():
         for arm in s.arms[1:]:
             gap = mc_gap(s, arm).mean()
             assert gap < 0.01, (name, arm)  # never beats it by a point
-            if (name, arm) != (NOISY, "rate 0.9"):
+            if (name, arm) != (CLEAN, "rate 0.9"):
                 assert abs(gap) < 0.01, (name, arm)  # as good as the average, within a point
-    assert mc_gap(sweeps[NOISY], "rate 0.9").mean() < -0.01  # better there, by over a point
+    clean = sweeps[CLEAN]
+    assert mc_gap(clean, "rate 0.9").mean() < -0.01  # better there, by over a point
+    det, mc = (clean.extra(k, "rate 0.9") for k in ("deterministic_accuracy", "mc_accuracy"))
+    assert paired_diff(det, mc).high < 0  # and detectably
+
+
+def mc_loss_change(s, arm):
+    """MC loss minus deterministic loss, paired by seed."""
+    return paired_diff(s.extra("deterministic_loss", arm), s.extra("mc_loss", arm))
 
 
 @pytest.mark.claim("q5-mc-loss")
-def test_mc_dropout_lowers_loss_at_small_rates_and_raises_it_at_high_rates(sweeps):
-    """'In loss the two differ: averaging lowers the test loss at the small rates 0.2 and 0.4,
-    but at the high rates 0.8 and 0.9 each thinned network is so weak that their average is
-    clearly less confident than the deterministic pass, and the loss rises.'"""
+def test_mc_dropout_raises_loss_where_less_confident_and_lowers_it_only_at_noisy_09(sweeps):
+    """'In loss the two differ. Averaging raises the test loss at rates 0.6 to 0.9 with clean
+    labels and 0.4 to 0.8 with noisy ones, where the average of the thinned networks is
+    clearly less confident than the deterministic pass. At rate 0.2, and at 0.4 with clean
+    labels, the two losses cannot be told apart. Only at rate 0.9 with noisy labels, where
+    the deterministic pass's confidence is under half its accuracy, does averaging detectably
+    lower the loss.'"""
+    raised = {CLEAN: ("rate 0.6", "rate 0.8", "rate 0.9"), NOISY: ("rate 0.4", "rate 0.6", "rate 0.8")}
+    level = {CLEAN: ("rate 0.2", "rate 0.4"), NOISY: ("rate 0.2",)}
     for name, s in sweeps.items():
-        for arm in ("rate 0.2", "rate 0.4"):
-            assert s.extra("mc_loss", arm).mean() < s.extra("deterministic_loss", arm).mean(), (name, arm)
-        for arm in ("rate 0.8", "rate 0.9"):
-            assert s.extra("mc_loss", arm).mean() > s.extra("deterministic_loss", arm).mean(), (name, arm)
+        assert set(raised[name]) | set(level[name]) | {"rate 0.0", "rate 0.9"} == set(s.arms)
+        for arm in raised[name]:
+            assert mc_loss_change(s, arm).low > 0, (name, arm)  # raises it, detectably
             drop = s.extra("deterministic_confidence", arm) - s.extra("mc_confidence", arm)
             assert drop.mean() > 0.03 and np.all(drop > 0), (name, arm)  # clearly less confident
+        for arm in level[name]:
+            d = mc_loss_change(s, arm)
+            assert d.low < 0 < d.high, (name, arm)  # cannot be told apart
+    noisy = sweeps[NOISY]
+    assert mc_loss_change(noisy, "rate 0.9").high < 0  # lowers it, detectably: the only place
+    confidence, accuracy = (
+        noisy.extra(k, "rate 0.9") for k in ("deterministic_confidence", "deterministic_accuracy")
+    )
+    assert np.all(confidence < 0.5 * accuracy)  # confidence under half its accuracy, every seed
 
 
 @pytest.mark.claim("q5-mc-no-accuracy")
 def test_mc_dropout_buys_no_accuracy(sweeps):
-    """'MC dropout costs 50 forward passes per prediction; here it buys no accuracy.'"""
+    """'MC dropout costs 50 forward passes per prediction; here it buys no detectable accuracy
+    at any rate.'"""
     for name, s in sweeps.items():
         for arm in s.arms[1:]:
-            assert mc_gap(s, arm).mean() <= 1e-9, (name, arm)  # no gain on average, at any rate
+            det, mc = (s.extra(k, arm) for k in ("deterministic_accuracy", "mc_accuracy"))
+            assert paired_diff(det, mc).low <= 0, (name, arm)  # no detectable gain, at any rate

@@ -53,27 +53,35 @@ def test_keras_defaults_are_as_the_page_says():
     assert (cb.monitor, cb.patience, cb.restore_best_weights) == ("val_loss", 0, False)
 
 
-@pytest.mark.claim("q6-helps-most-restored")
-def test_keeping_the_best_epochs_weights_helps_most(page):
+@pytest.mark.claim("q6-restore-gain-undetected")
+def test_keeping_the_best_epochs_weights_adds_no_detectable_gain(page):
     """'It does not find the point where the model stops generalizing, as it is often
-    described: it finds a good epoch
-    *on the validation set*, and it helps most if you keep the weights from that epoch.'"""
-    noisy = diff(page, NOISY, DEFAULT, RESTORE)
-    assert noisy.low > 0  # restoring beats keeping the last weights where it matters
-    assert diff(page, CLEAN, DEFAULT, RESTORE).mean >= 0  # and does not lose on clean labels
+    described: it finds a good epoch *on the validation set*, and here keeping the weights
+    from that epoch, rather than the last ones, added no detectable gain.'"""
+    for setting in (CLEAN, NOISY):
+        restored = acc(page, setting, RESTORE)
+        # not the point itself: on most seeds the epoch chosen on validation scores below
+        # the best test accuracy of the run
+        assert np.mean(restored < peak(page, setting)) > 0.5, setting
+        adds = diff(page, setting, DEFAULT, RESTORE)
+        assert not adds.excludes_zero, setting  # no detectable gain (nor loss), either setting
+    # a good epoch: where it matters, the restored weights recover nearly all of the fall
+    fall = (peak(page, NOISY) - acc(page, NOISY, NONE)).mean()
+    assert diff(page, NOISY, NONE, RESTORE).mean / fall > 0.85
 
 
 @pytest.mark.claim("q6-summary")
-def test_summary_little_on_clean_decisive_on_noisy_default_gives_away_a_quarter(page):
-    """'Below, with clean labels it changes little; with noisy labels it is decisive, and
-    Keras's default `restore_best_weights=False` gives away about a quarter of the gain.'"""
+def test_summary_little_on_clean_decisive_on_noisy_default_keeps_nearly_all(page):
+    """'Below, on clean digits it changes little; with noisy labels it is decisive, and
+    Keras's default `restore_best_weights=False` keeps nearly all of the gain.'"""
     for rule in (DEFAULT, RESTORE):
         clean = diff(page, CLEAN, NONE, rule)
         assert not clean.excludes_zero and abs(clean.mean) < 0.01, rule  # changes little
     gain = diff(page, NOISY, NONE, RESTORE)
     assert gain.low > 0.10  # decisive: over ten points at the bottom of the 95% interval
-    given_away = diff(page, NOISY, DEFAULT, RESTORE).mean / gain.mean
-    assert 0.18 < given_away < 0.33  # about a quarter
+    kept = diff(page, NOISY, NONE, DEFAULT)
+    assert kept.low > 0.10  # the default's gain is decisive too
+    assert 0.85 < kept.mean / gain.mean < 1  # nearly all of the gain, not all of it
 
 
 @pytest.mark.claim("q6-minimum-early")
@@ -84,18 +92,23 @@ def test_noisy_minimum_comes_early(page):
 
 
 @pytest.mark.claim("q6-patience-memorises")
-def test_during_the_patience_window_the_wrong_labels_are_memorised(page):
-    """'training runs on for `patience` more epochs, and by then the weights have started to
-    memorise the wrong labels.'"""
+def test_during_the_patience_window_half_the_seeds_memorise_wrong_labels(page):
+    """'training runs on for `patience` more epochs, while validation loss rises and training
+    accuracy rises too; on half of the seeds, training accuracy by then exceeds the share of
+    labels that are correct, so those networks have started to memorise wrong ones.'"""
     res = page["full"][NOISY]
+    beyond = []
     for seed, r in zip(res.seeds, res.runs["no stopping"], strict=True):
         stop = page["keras_patience"](r.history["val_loss"], patience=10)
         assert stop.stop == stop.best + 10  # patience more epochs
         correct_share = 1 - load(page["settings"][NOISY], seed).noisy_train.mean()
         at_best, at_stop = r.history["accuracy"][stop.best - 1], r.history["accuracy"][stop.stop - 1]
-        # a network that fitted only the correct labels could not score above their share
-        assert at_best < correct_share < at_stop, seed
         assert r.history["val_loss"][stop.stop - 1] > r.history["val_loss"][stop.best - 1], seed
+        assert at_stop > at_best, seed  # training accuracy rises too
+        assert at_best < correct_share, seed  # "started": not yet beyond it at the minimum
+        # a network that fitted only the correct labels could not score above their share
+        beyond.append(at_stop > correct_share)
+    assert 2 * sum(beyond) == len(beyond)  # on half of the seeds
 
 
 @pytest.mark.claim("q6-clean-neither")
@@ -155,27 +168,27 @@ def test_the_keras_default_keeps_the_weights_from_patience_epochs_after_the_mini
 
 
 @pytest.mark.claim("q6-default-recovers-most")
-def test_the_keras_default_recovers_most_and_three_quarters_of_the_restored_gain(page):
-    """'Even so, it recovers most of the lost accuracy: its gain over no stopping is about
-    three quarters of the gain with `restore_best_weights=True`.'"""
+def test_the_keras_default_recovers_most_and_nearly_all_of_the_restored_gain(page):
+    """'Even so, it recovers most of the lost accuracy: its gain over no stopping is nearly
+    all of the gain with `restore_best_weights=True`.'"""
     kept = diff(page, NOISY, NONE, DEFAULT)
     assert kept.low > 0
     fall = (peak(page, NOISY) - acc(page, NOISY, NONE)).mean()
     assert kept.mean / fall > 0.5  # most of the fall from the peak
     share = kept.mean / diff(page, NOISY, NONE, RESTORE).mean
-    assert 0.67 < share < 0.82  # about three quarters
+    assert 0.85 < share < 1  # nearly all, not all
 
 
 @pytest.mark.claim("q6-restore-adds")
-def test_restoring_adds_a_smaller_but_detectable_gain_and_nearly_all_the_fall(page):
-    """'Restoring the best weights adds the remaining quarter, a smaller gain whose 95%
-    interval still excludes zero, and recovers nearly all of the fall from the peak.'"""
+def test_restoring_adds_only_a_small_undetected_remainder_and_nearly_all_the_fall(page):
+    """'Restoring the best weights adds only the small remainder, whose 95% interval includes
+    zero; with it, early stopping recovers nearly all of the fall from the peak.'"""
     adds = diff(page, NOISY, DEFAULT, RESTORE)
-    assert adds.low > 0  # the interval excludes zero
-    assert adds.mean < diff(page, NOISY, NONE, DEFAULT).mean  # smaller than the default's gain
-    assert 0.18 < adds.mean / diff(page, NOISY, NONE, RESTORE).mean < 0.33  # the remaining quarter
+    gain = diff(page, NOISY, NONE, RESTORE)
+    assert adds.low <= 0 <= adds.high  # the interval includes zero
+    assert 0 < adds.mean / gain.mean < 0.15  # only the small remainder of the gain
     fall = (peak(page, NOISY) - acc(page, NOISY, NONE)).mean()
-    assert diff(page, NOISY, NONE, RESTORE).mean / fall > 0.85  # nearly all of it
+    assert 0.85 < gain.mean / fall < 1  # nearly all of it
 
 
 @pytest.mark.claim("q6-gl5")

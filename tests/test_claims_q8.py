@@ -4,6 +4,7 @@ import runpy
 
 import keras
 import numpy as np
+import published
 import pytest
 import tensorflow as tf
 from reglab import config, mean_ci
@@ -65,8 +66,13 @@ def test_clean_digits_accuracy_difference_is_not_detectable(page):
 
 @pytest.mark.claim("q8-clean-generalises")
 def test_clean_digits_generalise_well_without_dropout(page):
-    """'On clean digits a 2×512 MLP already generalises well, and there is little for dropout
-    to fix.': above 95% test accuracy without dropout, and no detectable gain from it."""
+    """'On clean digits a 2×256 MLP already generalises well, and there is little for dropout
+    to fix.': two hidden layers of 256 units, above 95% test accuracy without dropout, and
+    no detectable gain from it."""
+    dense = [layer for layer in page["build_mlp"](0.0).layers if isinstance(layer, keras.layers.Dense)]
+    hidden = [layer.units for layer in dense[:-1]]
+    assert hidden == [256, 256]  # the 2×256 the sentence names
+    assert f"a {len(hidden)}×{hidden[0]} MLP" in published.claim_text("q8-clean-generalises")
     assert mean_ci(page["clean"].test("accuracy", BASE)).mean > 0.95
     d = page["clean"].diff("accuracy", BASE, DROP)
     assert d.high < 0.01  # any gain dropout could bring is under a point
@@ -143,9 +149,11 @@ def test_a_training_step_with_dropout_draws_masks_and_does_more_work(page):
     assert training.count("StatelessRandomUniformV2") == 2  # one mask per Dropout layer
     assert len(training) > 2 * len(plain)
     assert not any("Random" in op for op in traced_ops(with_dropout, False))  # nothing drawn at inference
+    width = with_dropout.layers[0].units  # the hidden layers' width
     keras.utils.set_random_seed(0)
-    mask = np.asarray(keras.layers.Dropout(0.5)(np.ones((32, 512), "float32"), training=True)) == 0
-    assert mask.shape == (32, 512) and len({row.tobytes() for row in mask}) == 32  # every unit, every example
+    mask = np.asarray(keras.layers.Dropout(0.5)(np.ones((32, width), "float32"), training=True)) == 0
+    assert mask.shape == (32, width)  # every hidden unit
+    assert len({row.tobytes() for row in mask}) == 32  # of every example
 
 
 def test_the_cost_ratio_on_the_page_is_the_one_measured(page, built_site):

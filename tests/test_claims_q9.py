@@ -5,7 +5,7 @@ import runpy
 import numpy as np
 import published
 import pytest
-from reglab import holm
+from reglab import holm, report
 
 from conftest import ROOT
 
@@ -26,15 +26,31 @@ def test_without_overfitting_no_regularizer_gains_a_point(grid):
             assert grid[name].diff("accuracy", "none", t).mean < 0.01, (name, t)
 
 
+def page_family(grid):
+    """The page's Holm family: every technique against none, in all four settings."""
+    return holm(
+        {
+            (n, t): (res.test("accuracy", "none"), res.test("accuracy", t))
+            for n, res in grid.items()
+            for t in res.arms[1:]
+        }
+    )
+
+
 @pytest.mark.claim("q9-answer-early-stopping")
-def test_with_noisy_labels_early_stopping_is_the_largest_single_win(grid):
-    """'If it overfits because labels are noisy, early stopping with restored weights is the
-    largest single win and also the cheapest, since it trains the fewest epochs.'"""
+def test_with_noisy_labels_early_stopping_has_the_largest_mean_single_gain(grid):
+    """'If it overfits because labels are noisy, early stopping with restored weights has
+    the largest mean gain of the single techniques, though 5 seeds cannot separate it from
+    dropout alone, and it is also the cheapest, since it trains the fewest epochs.'"""
+    family = page_family(grid)
     for name in NOISY:
         res = grid[name]
+        assert len(res.seeds) == 5
         gains = {t: res.diff("accuracy", "none", t).mean for t in res.arms[1:5]}  # single techniques
         assert max(gains, key=gains.get) == "early stopping", name
-        assert res.diff("accuracy", "none", "early stopping").low > 0.1
+        assert family[name, "early stopping"].verdict == "helps", name  # a real gain, after Holm
+        # ... but its lead over dropout alone is within the noise of 5 paired seeds
+        assert not res.diff("accuracy", "dropout 0.5", "early stopping").excludes_zero, name
 
 
 def training_seconds(res, t):
@@ -43,7 +59,7 @@ def training_seconds(res, t):
 
 @pytest.mark.claim("q9-answer-early-stopping", "q9-early-stopping-saves")
 def test_early_stopping_trains_the_fewest_epochs_and_is_the_cheapest(grid):
-    """'... and also the cheapest, since it trains the fewest epochs'; 'Early stopping
+    """'... and it is also the cheapest, since it trains the fewest epochs'; 'Early stopping
     saves compute, because it trains fewer epochs.'"""
     for name in NOISY:
         res = grid[name]
@@ -61,13 +77,21 @@ def test_early_stopping_trains_the_fewest_epochs_and_is_the_cheapest(grid):
 
 
 @pytest.mark.claim("q9-answer-dropout-on-top")
-def test_dropout_on_top_of_early_stopping_adds_about_a_point(grid):
-    """'Dropout on top of it adds about one more point, too little for 5 seeds to resolve
-    in every setting.'"""
-    diffs = [grid[name].diff("accuracy", "early stopping", "dropout 0.5 + early stopping") for name in NOISY]
+def test_dropout_on_top_of_early_stopping_adds_one_to_two_points(grid):
+    """'Dropout on top of it adds one to two more points, a gain 5 seeds resolve in both
+    noisy settings only before correcting for the two comparisons.'"""
+    both = "dropout 0.5 + early stopping"
+    diffs = [grid[name].diff("accuracy", "early stopping", both) for name in NOISY]
     for d in diffs:
-        assert 0.005 < d.mean < 0.02
-    assert any(not d.excludes_zero for d in diffs)
+        assert 0.01 < d.mean < 0.02
+    assert all(d.excludes_zero for d in diffs)  # resolved in both, uncorrected
+    corrected = holm(
+        {
+            name: (grid[name].test("accuracy", "early stopping"), grid[name].test("accuracy", both))
+            for name in NOISY
+        },
+    )
+    assert all(c.verdict == "no detectable effect" for c in corrected.values())  # in neither after Holm
     assert all(len(grid[name].seeds) == 5 for name in NOISY)
 
 
@@ -137,3 +161,11 @@ def test_zhang_et_al_inception_numbers_and_their_difference():
     high, low = published.ZHANG_INCEPTION_CROP_AND_WEIGHT_DECAY, published.ZHANG_INCEPTION_NO_REGULARIZATION
     assert f"reached {high:.2f}% test accuracy, against {low:.2f}% with neither" in text
     assert f"a difference of {high - low:.1f} points" in text
+
+
+@pytest.mark.claim("q9-augmentation-helps-cnn")
+def test_augmentation_alone_helps_the_small_cnn_on_real_mnist():
+    """'on real MNIST it helps a small CNN on its own'"""
+    cnn = runpy.run_path(str(SNIPPETS.parent / "benchmarks" / "mnist_cnn_techniques.py"))
+    verdicts = report.against_none(cnn["mnist_cnn"])
+    assert verdicts["augmentation"].verdict == "helps"  # Holm over the page's 4 comparisons

@@ -2,7 +2,7 @@ import keras
 from reglab import Arm, DataSpec, run
 
 # 500 real MNIST digits (28×28), clean labels. A small CNN, shaped like Keras's
-# "Simple MNIST convnet" example, trains with Adam in batches of 32 for 20 epochs; each
+# "Simple MNIST convnet" example, trains with Adam in batches of 32 for 30 epochs; each
 # arm adds one technique, or all three at once.
 
 
@@ -49,6 +49,6 @@ mnist_cnn = run(
     cnn_arms,
     data=DataSpec(dataset="mnist-10k", n_train=500, n_val=500, n_test=2000),
     seeds=5,
-    epochs=20,
+    epochs=30,
     batch_size=32,
 )
