@@ -68,15 +68,16 @@ def flips(gap: np.ndarray) -> int:
 
 @pytest.mark.claim("pitfalls-table-003")
 def test_table_003_optimism_and_a_verdict_that_changes_with_the_seed(q003):
-    """'over both models' runs the best epoch overstates the test score, on a small
-    validation split of 8×8 digits and with answer 003's 5,000 validation images alike; on
-    the small split the verdict flips between seeds, while with 5,000 images every seed
-    favours dropout and five seeds confirm it on the 1,000-image test split'"""
+    """'averaged over both models, the best epoch's overstatement of the test score is too
+    small for five seeds to detect, on a small validation split of 8×8 digits or with answer
+    003's 5,000 validation images; on the small split the verdict flips between seeds,
+    while with 5,000 images every seed favours dropout and five seeds confirm it on the
+    1,000-image test split'"""
     assert q003["SMALL"].dataset == "digits" and q003["SMALL"].n_val == 300
     assert q003["DATA"].n_val == 5000 and q003["DATA"].n_test == 1000
     for numbers in (q003["on_small"], q003["as_written"]):
-        pooled = mean_ci(np.concatenate(list(numbers["optimism"].values())))
-        assert pooled.low > 0  # over both models' runs: overstated, on both splits
+        by_seed = np.mean(list(numbers["optimism"].values()), axis=0)  # a seed's runs share a split
+        assert by_seed.mean() > 0 and not mean_ci(by_seed).excludes_zero  # overstated, by how much unknown
     assert flips(q003["small_single_run_gap"]) >= 1
     assert np.all(q003["single_run_gap"] > 0)  # every seed favours dropout: no flips
     assert len(q003["runs"].seeds) == 5
@@ -222,14 +223,12 @@ def test_001_the_split_used_to_choose_scores_higher_within_the_noise(q001):
 # 003 -------------------------------------------------------------------------------------
 
 
-def test_003_max_val_accuracy_overstates_the_test_accuracy_on_a_small_split(q003):
-    """The printed '... with 300 (optimistic)': over both arms' runs, not per arm."""
-    optimism = q003["on_small"]["optimism"]
-    for arm in q003["small"].arms:
-        assert mean_ci(optimism[arm]).mean > 0
-    pooled = np.concatenate(list(optimism.values()))
-    assert mean_ci(pooled).low > 0
-    assert np.mean(pooled > 0) >= 0.75
+def test_003_max_val_accuracy_overstatement_is_not_detectable_on_either_split(q003):
+    """The printed '... (no detectable optimism)' on both splits: both models' values
+    averaged seed by seed, as a seed's two runs share its split."""
+    for numbers in (q003["on_small"], q003["as_written"]):
+        by_seed = np.mean(list(numbers["optimism"].values()), axis=0)
+        assert by_seed.mean() > 0 and not mean_ci(by_seed).excludes_zero
 
 
 def test_003_single_run_gaps_are_whole_validation_images(q003):
