@@ -68,16 +68,17 @@ def flips(gap: np.ndarray) -> int:
 
 @pytest.mark.claim("pitfalls-table-003")
 def test_table_003_optimism_and_a_verdict_that_changes_with_the_seed(q003):
-    """'averaged over both models, the best epoch's overstatement of the test score is too
-    small for five seeds to detect, on a small validation split of 8×8 digits or with answer
-    003's 5,000 validation images; on the small split the verdict flips between seeds,
+    """'with answer 003's 5,000 validation images the best epoch detectably overstates the
+    test score only for the model without dropout, and on a small validation split of 8×8
+    digits for neither model; on the small split the verdict flips between seeds,
     while with 5,000 images every seed favours dropout and five seeds confirm it on the
     1,000-image test split'"""
     assert q003["SMALL"].dataset == "digits" and q003["SMALL"].n_val == 300
     assert q003["DATA"].n_val == 5000 and q003["DATA"].n_test == 1000
-    for numbers in (q003["on_small"], q003["as_written"]):
-        by_seed = np.mean(list(numbers["optimism"].values()), axis=0)  # a seed's runs share a split
-        assert by_seed.mean() > 0 and not mean_ci(by_seed).excludes_zero  # overstated, by how much unknown
+    written, small = q003["as_written"]["optimism"], q003["on_small"]["optimism"]
+    assert mean_ci(written["without dropout"]).low > 0  # detectably overstated
+    assert not mean_ci(written["with dropout 0.2"]).excludes_zero  # only without dropout
+    assert not any(mean_ci(small[arm]).excludes_zero for arm in small)  # for neither model
     assert flips(q003["small_single_run_gap"]) >= 1
     assert np.all(q003["single_run_gap"] > 0)  # every seed favours dropout: no flips
     assert len(q003["runs"].seeds) == 5

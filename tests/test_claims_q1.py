@@ -60,8 +60,8 @@ def test_regularizers_help_more_where_there_is_more_overfitting(overfit):
 @pytest.mark.claim("q1-val-loss-climbs")
 def test_without_regularization_training_loss_falls_while_validation_loss_turns_up(overfit):
     """ "Without regularization, training loss falls towards zero in both settings. Validation
-    loss reaches its minimum early with noisy labels, but only near the middle of training
-    with clean labels, and then climbs, with clean labels only slightly" """
+    loss bottoms out early with noisy labels and then climbs; with clean labels it bottoms
+    out near the middle of training and then rises only slightly" """
     for name, res in overfit.items():
         train, val, best = climb(res)
         assert train[-1] < 0.05 and train[-1] < 0.02 * train[0], name  # towards zero
@@ -154,3 +154,14 @@ def test_noisy_labels_l2_gains_nothing_detectable_and_dropout_recovers_part(over
     assert paired_diff(res.test("accuracy", DROP), res.test("accuracy", STOP)).low > 0  # less
     fitted = wrong_labels_fitted(res, DROP)
     assert np.all(fitted > 0.5) and np.all(fitted < 1.0)  # most of the wrong labels, not all
+
+
+@pytest.mark.claim("q1-page9-cannot-separate")
+def test_page_9s_shorter_runs_cannot_separate_early_stopping_from_dropout():
+    """'Over page 9's shorter runs of 60 epochs, five seeds cannot separate early stopping
+    from dropout.'"""
+    grid = runpy.run_path(str(ROOT / "snippets" / "choosing" / "technique_grid.py"))["grid"]
+    for name in ("200, 30% noise", "800, 30% noise"):
+        res = grid[name]
+        assert len(res.seeds) == 5 and len(res.runs["dropout 0.5"][0].history["loss"]) == 60
+        assert not res.diff("accuracy", "dropout 0.5", "early stopping").excludes_zero, name

@@ -66,19 +66,19 @@ def test_more_data_shrinks_the_gap_far_more_than_dropout(by_size):
 @pytest.mark.claim("q4-fit-training-sets")
 def test_the_networks_fit_their_training_images_so_the_gap_is_about_the_test_error(by_size):
     """ "Without dropout, the network classifies every one of its training images correctly
-    at every size and seed, so its gap is exactly its test error; with dropout, most runs do
-    too and the rest miss a single image, so its gap is almost exactly its test error." """
-    _, runs = by_size
-    perfect = []
+    at every size and seed, so its gap is exactly its test error. With dropout, no run misses
+    more than a single training image, though most runs at the smallest size miss one, so its
+    gap is almost exactly its test error." """
+    sizes, runs = by_size
     for n, res in runs.items():
         assert np.all(res.extra("train_accuracy", NONE_SIZE) == 1.0), n
         assert np.allclose(gap(res, NONE_SIZE), 1 - res.test("accuracy", NONE_SIZE)), n
         missed = np.round((1 - res.extra("train_accuracy", DROP_SIZE)) * n)
-        assert np.all(missed <= 1), n  # the rest miss a single image
-        perfect += list(missed == 0)
+        assert np.all(missed <= 1), n  # no more than a single image
+        if n == min(sizes):
+            assert np.mean(missed == 1) > 0.5  # most runs at the smallest size miss one
         error = 1 - res.test("accuracy", DROP_SIZE)
         assert np.all(np.abs(gap(res, DROP_SIZE) - error) <= 1 / n + 1e-9), n  # almost exactly
-    assert 0.5 < np.mean(perfect) < 1  # most runs, not all
 
 
 @pytest.mark.claim("q4-gap-shrinks")
