@@ -43,12 +43,14 @@ cnn_arms = {
         {"dropout": 0.5, "batch_norm": True, "augment": True}
     ),
 }
+cnn_data = DataSpec(dataset="mnist-10k", n_train=500, n_val=500, n_test=2000)
+cnn_epochs = 30
 mnist_cnn = run(
     "real MNIST CNN techniques",
     build,
     cnn_arms,
-    data=DataSpec(dataset="mnist-10k", n_train=500, n_val=500, n_test=2000),
+    data=cnn_data,
     seeds=5,
-    epochs=30,
+    epochs=cnn_epochs,
     batch_size=32,
 )
