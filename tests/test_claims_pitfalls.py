@@ -224,12 +224,17 @@ def test_001_the_split_used_to_choose_scores_higher_within_the_noise(q001):
 # 003 -------------------------------------------------------------------------------------
 
 
-def test_003_max_val_accuracy_overstatement_is_not_detectable_on_either_split(q003):
-    """The printed '... (no detectable optimism)' on both splits: both models' values
-    averaged seed by seed, as a seed's two runs share its split."""
+def test_003_max_val_accuracy_overstates_on_average_detectably_only_on_the_big_split(q003):
+    """The printed '... is +x pp (95% CI ...) with 5,000 validation images (...) and +y pp
+    (95% CI ...) with 300 (no detectable optimism)': both models' values averaged seed by
+    seed, as a seed's two runs share its split. Both means are positive; with 300 images
+    the interval includes zero. With 5,000 its lower bound sits at zero, and which side
+    of zero differs between CPUs (see the Method page), so the page prints that verdict
+    from the build's own numbers and this test does not fix it."""
     for numbers in (q003["on_small"], q003["as_written"]):
-        by_seed = np.mean(list(numbers["optimism"].values()), axis=0)
-        assert by_seed.mean() > 0 and not mean_ci(by_seed).excludes_zero
+        assert np.mean(list(numbers["optimism"].values())) > 0
+    small = mean_ci(np.mean(list(q003["on_small"]["optimism"].values()), axis=0))
+    assert not small.excludes_zero
 
 
 def test_003_single_run_gaps_are_whole_validation_images(q003):
