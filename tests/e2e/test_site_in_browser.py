@@ -8,8 +8,10 @@ import http.server
 import json
 import re
 import threading
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from queue import Empty, Queue
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -82,44 +84,106 @@ def axe_context(path: str) -> dict | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def visited(built_site, server, browser):
-    """Every page loaded once: console errors, requests, figures, math, axe results."""
-    report = {}
-    axe = Axe()
-    assert NOTEBOOK_SCANNED_IN_FULL in pages(built_site)  # the lab's cells are scanned somewhere
-    for path in pages(built_site):
-        page = browser.new_page()
-        errors, requests = [], []
-        page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-        page.on("request", lambda r, requests=requests: requests.append(r.url))
-        page.goto(urljoin(server, path.removeprefix("./")), wait_until="networkidle")
+# Pages scanned by axe in the dark palette too; notebooks/03 holds the lab's cells in full.
+DARK = ["08-dropout-in-keras/", "03-l1-vs-l2/", "method/", NOTEBOOK_SCANNED_IN_FULL]
+SCANNING_THREADS = 2  # axe runs in Chromium's renderer, one core a page: one browser a core
+
+
+def _scan(browser, server: str, path: str, scheme: str) -> dict:
+    """One page in one palette: in the light palette (the site's default) its console
+    errors, requests, figures, math, code blocks and axe's serious or critical
+    violations; in the dark palette, the scheme it shows and axe's violations."""
+    if scheme == "dark":
+        page = browser.new_page(color_scheme="dark")
+        page.goto(urljoin(server, path), wait_until="networkidle")
         settled(page)
-        figures = page.eval_on_selector_all(
-            "svg.reglab-figure",
-            "els => els.map(e => ({w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height,"
-            " label: e.getAttribute('aria-label') || ''}))",
-        )
-        math = page.eval_on_selector_all(".arithmatex", "els => els.map(e => !!e.querySelector('.katex'))")
-        code_blocks = page.locator("pre > code").count()
-        copy_buttons = page.locator("button.md-clipboard, .md-code__button").count()
-        violations = [
-            v
-            for v in axe.run(page, context=axe_context(path)).response["violations"]
-            if v.get("impact") in ("serious", "critical")
-        ]
-        report[path] = {
-            "errors": errors,
-            "requests": requests,
-            "figures": figures,
-            "math": math,
-            "code_blocks": code_blocks,
-            "copy_buttons": copy_buttons,
-            "violations": [(v["id"], len(v["nodes"])) for v in violations],
+        report = {
+            "scheme": page.eval_on_selector("body", "b => b.getAttribute('data-md-color-scheme')"),
+            "violations": [
+                (v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in Axe().run(page).response["violations"]
+                if v.get("impact") in ("serious", "critical")
+            ],
         }
         page.close()
+        return report
+    page = browser.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(urljoin(server, path.removeprefix("./")), wait_until="networkidle")
+    settled(page)
+    report: dict = {"errors": errors, "requests": requests}
+    report["figures"] = page.eval_on_selector_all(
+        "svg.reglab-figure",
+        "els => els.map(e => ({w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height,"
+        " label: e.getAttribute('aria-label') || ''}))",
+    )
+    report["math"] = page.eval_on_selector_all(
+        ".arithmatex", "els => els.map(e => !!e.querySelector('.katex'))"
+    )
+    report["code_blocks"] = page.locator("pre > code").count()
+    report["copy_buttons"] = page.locator("button.md-clipboard, .md-code__button").count()
+    report["violations"] = [
+        (v["id"], len(v["nodes"]))
+        for v in Axe().run(page, context=axe_context(path)).response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    page.close()
     return report
+
+
+def _in_parallel(look: Callable, server: str, todo: list[tuple]) -> dict[tuple, dict]:
+    """``look(browser, server, *item)`` for each item of ``todo``, taken from a shared
+    queue by :data:`SCANNING_THREADS` threads, each with its own Playwright and Chromium
+    (Playwright's sync API is one instance per thread)."""
+    queue: Queue = Queue()
+    for item in todo:
+        queue.put(item)
+    done: dict[tuple, dict] = {}
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=tasks.chromium(), headless=True, args=CHROMIUM_ARGS
+                )
+                while True:
+                    try:
+                        item = queue.get_nowait()
+                    except Empty:
+                        break
+                    done[item] = look(browser, server, *item)
+                browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(SCANNING_THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return done
+
+
+@pytest.fixture(scope="module")
+def scans(built_site, server) -> dict[tuple[str, str], dict]:
+    """Every page loaded once in the light palette (console errors, requests, figures,
+    math, axe results), and the :data:`DARK` pages in the dark palette, the slowest first."""
+    assert NOTEBOOK_SCANNED_IN_FULL in pages(built_site)  # the lab's cells are scanned somewhere
+    todo = [(NOTEBOOK_SCANNED_IN_FULL, "light"), (NOTEBOOK_SCANNED_IN_FULL, "dark")]
+    todo += [(p, "light") for p in pages(built_site) if p.startswith("notebooks/")]
+    todo += [(p, "light") for p in pages(built_site)] + [(p, "dark") for p in DARK]
+    return _in_parallel(_scan, server, list(dict.fromkeys(todo)))
+
+
+@pytest.fixture(scope="module")
+def visited(scans) -> dict[str, dict]:
+    return {path: report for (path, scheme), report in sorted(scans.items()) if scheme == "light"}
 
 
 def nav_pages(nav) -> list[str]:
@@ -263,21 +327,11 @@ def test_no_broken_internal_links_or_anchors(built_site):
     assert broken == []
 
 
-@pytest.mark.parametrize(
-    "path", ["08-dropout-in-keras/", "03-l1-vs-l2/", "method/", "notebooks/03-l1-vs-l2/"]
-)
-def test_dark_palette_has_no_serious_accessibility_violations(server, browser, path):
-    page = browser.new_page(color_scheme="dark")
-    page.goto(urljoin(server, path), wait_until="networkidle")
-    settled(page)
-    assert page.eval_on_selector("body", "b => b.getAttribute('data-md-color-scheme')") == "slate"
-    violations = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in Axe().run(page).response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-    page.close()
-    assert violations == []
+@pytest.mark.parametrize("path", DARK)
+def test_dark_palette_has_no_serious_accessibility_violations(scans, path):
+    report = scans[path, "dark"]
+    assert report["scheme"] == "slate"
+    assert report["violations"] == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -350,21 +404,24 @@ READING = """() => {
 }"""
 
 
+def _read(browser, server: str, path: str, width: int, height: int) -> dict:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(urljoin(server, path), wait_until="networkidle")
+    settled(page)
+    report = page.evaluate(READING)
+    page.close()
+    return report
+
+
 @pytest.fixture(scope="module")
-def reading(built_site, server, browser):
+def reading(built_site, server):
     """Every page of the nav at 1280 px and at 390×844 (a phone): what a reader sees."""
     nav = nav_pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"])
     paths = ["" if p == "index.md" else p.removesuffix(".md") + "/" for p in nav]
+    todo = [(path, width, height) for width, height in ((1280, 900), (390, 844)) for path in paths]
     report: dict[str, dict[str, dict]] = {}
-    for width, height in ((1280, 900), (390, 844)):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        for path in paths:
-            page = context.new_page()
-            page.goto(urljoin(server, path), wait_until="networkidle")
-            settled(page)
-            report.setdefault(path or "home", {})[str(width)] = page.evaluate(READING)
-            page.close()
-        context.close()
+    for (path, width, _), seen in sorted(_in_parallel(_read, server, todo).items()):
+        report.setdefault(path or "home", {})[str(width)] = seen
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "reading.json").write_text(json.dumps(report, indent=1, sort_keys=True))
     return report
