@@ -22,6 +22,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +77,9 @@ class Notebook:
         return self.job.wait()
 
 
+_lock = threading.RLock()  # the pages' thread and the pump thread both start notebooks
 _state: dict = {"repo": None, "notebooks": {}, "scratch": None, "css": None, "ran": set(), "files": None}
+_state["pump"] = None
 
 
 def repository(config) -> str | None:
@@ -147,10 +151,13 @@ def on_page_content(html: str, page, **kwargs) -> str:
     """A question page has run: queue its notebook. The home page has run its catalogue of
     every experiment: queue them all, early. A notebook page: the executed notebook."""
     _state["ran"].add(page.file.src_uri)
-    for notebook in _state["notebooks"].values():
-        if page.file.src_uri in (notebook.page, HOME) and notebook.job is None and not notebook.out.exists():
-            notebook.queued = True
+    with _lock:
+        for notebook in _state["notebooks"].values():
+            done = notebook.job is not None or notebook.out.exists()
+            if page.file.src_uri in (notebook.page, HOME) and not done:
+                notebook.queued = True
     _pump()
+    _keep_pumping()
     if (notebook := _state["notebooks"].get(page.file.src_uri)) is None:
         return html
     _wait_for(notebook)
@@ -194,12 +201,14 @@ def on_build_error(error, **kwargs):
 def _wait_for(notebook: Notebook) -> None:
     if notebook.out.exists():
         return
-    if notebook.job is None:
-        notebook.start()
+    with _lock:
+        if notebook.job is None:
+            notebook.start()
     code, failure = notebook.wait()
     if code == notebook_run.MISSING_RUNS and notebook.early:  # started before its page had run
         log.info("the notebook of docs/%s started before its page had run; running it again", notebook.page)
-        notebook.start()
+        with _lock:
+            notebook.start()
         code, failure = notebook.wait()
     _pump()
     if failure is not None:
@@ -223,19 +232,43 @@ def _as_site_page(rendered: dict, notebook: Notebook, page) -> str:
     return link + re.sub(r"</h1>", lambda m: m[0] + lead, rendered["content"], count=1)
 
 
-def _pump() -> None:
-    """Start queued notebooks while fewer than RUNNING_AT_ONCE are running."""
-    notebooks = list(_state["notebooks"].values())
-    running = sum(1 for n in notebooks if n.job is not None and n.job.running())
-    for notebook in notebooks:
-        if running >= RUNNING_AT_ONCE:
-            return
-        if notebook.queued and notebook.job is None:
+def _pump() -> bool:
+    """Start queued notebooks while fewer than RUNNING_AT_ONCE are running; whether any
+    queued notebook is still waiting to start."""
+    with _lock:
+        notebooks = list(_state["notebooks"].values())
+        running = sum(1 for n in notebooks if n.job is not None and n.job.running())
+        waiting = [n for n in notebooks if n.queued and n.job is None]
+        for notebook in waiting[: max(0, RUNNING_AT_ONCE - running)]:
             notebook.start()
-            running += 1
+        return len(waiting) > RUNNING_AT_ONCE - running
+
+
+def _running() -> bool:
+    with _lock:
+        return any(n.job is not None and n.job.running() for n in _state["notebooks"].values())
+
+
+def _keep_pumping() -> None:
+    """While notebooks wait to start, start each as soon as a running one ends, from a
+    thread: a page can take half a minute to render, and a slot left idle until it ends
+    made the build wait for the last notebook as long. The thread lives until no notebook
+    runs: a notebook's process is told to end when the thread that started it ends (its
+    parent-death signal, so that it never outlives a killed build)."""
+    if _state["pump"] is not None and _state["pump"].is_alive():
+        return
+
+    def pump() -> None:
+        while _pump() or _running():
+            time.sleep(0.2)
+
+    _state["pump"] = threading.Thread(target=pump, name="reglab-notebook-pump", daemon=True)
+    _state["pump"].start()
 
 
 def _stop_all() -> None:
-    for notebook in _state["notebooks"].values():
-        if notebook.job is not None:
-            notebook.job.stop()
+    with _lock:
+        for notebook in _state["notebooks"].values():
+            notebook.queued = False
+            if notebook.job is not None:
+                notebook.job.stop()

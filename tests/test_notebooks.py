@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -262,3 +263,47 @@ def test_missing_runs_are_retried_only_for_a_notebook_started_before_its_page(tm
     else:
         with pytest.raises(notebooks.PluginError, match="not in the cache"):
             notebooks._wait_for(notebook)
+
+
+class _TimedJob:
+    """A notebook job that runs until the test ends it."""
+
+    def __init__(self) -> None:
+        self.ended = False
+
+    def running(self) -> bool:
+        return not self.ended
+
+
+def test_a_queued_notebook_starts_when_a_slot_frees_with_no_page_ending(tmp_path, monkeypatch):
+    """The pump thread starts the next queued notebook as soon as a running one ends,
+    not when the next page finishes rendering (which can take half a minute)."""
+    started: list[str] = []
+
+    def start(self):
+        started.append(self.page)
+        self.job = _TimedJob()
+
+    monkeypatch.setattr(notebooks.Notebook, "start", start)
+    queue = {
+        f"notebooks/{page}": notebooks.Notebook(page, "{}", tmp_path / f"{page}.ipynb", True, queued=True)
+        for page in ("01-x.md", "02-x.md", "03-x.md")
+    }
+    monkeypatch.setitem(notebooks._state, "notebooks", queue)
+    monkeypatch.setitem(notebooks._state, "pump", None)
+    notebooks._pump()
+    notebooks._keep_pumping()
+    assert started == ["01-x.md", "02-x.md"]  # two at once
+    queue["notebooks/01-x.md"].job.ended = True  # no page ends: only the thread can see it
+    for _ in range(50):
+        if len(started) == 3:
+            break
+        time.sleep(0.1)
+    assert started == ["01-x.md", "02-x.md", "03-x.md"]
+    # A notebook's process ends with the thread that started it: the thread outlives them.
+    queue["notebooks/02-x.md"].job.ended = True
+    time.sleep(0.5)
+    assert notebooks._state["pump"].is_alive()
+    queue["notebooks/03-x.md"].job.ended = True
+    notebooks._state["pump"].join(timeout=10)
+    assert not notebooks._state["pump"].is_alive()
