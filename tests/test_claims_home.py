@@ -85,3 +85,15 @@ def test_catalogue_finds_every_experiment_with_its_page():
     assert len(names) == len(set(names)) >= 20
     assert all((ROOT / "docs" / e.page).exists() for e in entries)
     assert {e.page[:2] for e in entries} >= {"01", "03", "04", "05", "06", "07", "08", "09"}
+
+
+def test_the_catalogue_starts_the_long_runs_first_and_computes_memo_results_too():
+    """Benchmarks, then the pitfalls' real-MNIST runs, then the rest; the snippets that
+    compute with reglab.memo (pitfalls 000, page 9's AdamW toy) run in the catalogue too,
+    so their pages find them cached instead of computing them after the training."""
+    snippets = ROOT / "snippets"
+    ranks = [report._rank(s) for s in ("benchmarks/a.py", "pitfalls/a.py", "dropout/a.py")]
+    assert ranks == [0, 1, 2]
+    memo = {str(p.relative_to(snippets)) for p in snippets.glob("*/*.py") if report._calls(p, "memo")}
+    assert memo == {"pitfalls/label_leak_perfect_score.py", "choosing/adam_l2_vs_adamw.py"}
+    assert memo <= set(report.snippet_pages(ROOT / "docs"))  # each on a page: the catalogue reaches it

@@ -123,6 +123,31 @@ def test_a_reused_traced_model_gives_what_a_fresh_one_gives(build, xla, monkeypa
     assert fresh[0].test != fresh[1].test
 
 
+def test_a_traced_model_serves_the_same_model_in_another_experiment(monkeypatch):
+    """An arm's traced model is reused by the runs of other experiments that build the same
+    model with the same batch size: on other data (other labels, another size), for more
+    epochs, with early stopping. Each gives what a model built, seeded and trained on its
+    own gives."""
+    from reglab import workers
+    from reglab.engine import EarlyStop
+    from reglab.workers import Job, run_job
+
+    monkeypatch.setattr(workers, "_traced", type(workers._traced)())
+    _use_xla(monkeypatch, False)
+    runs = [
+        (DataSpec(n_train=200), 3, None),
+        (DataSpec(n_train=200, label_noise=0.3), 4, EarlyStop(patience=1)),
+        (DataSpec(n_train=300), 2, None),
+    ]
+    for seed, (spec, epochs, stop) in enumerate(runs):
+        reused = run_job(Job(mlp, {"rate": 0.5}, spec, seed, epochs, 32, stop, arm="shared"))[0]
+        split = load(spec, seed)
+        keras.utils.set_random_seed(seed)
+        alone = train(mlp(0.5), split, epochs=epochs, batch_size=32, seed=seed, early_stop=stop)
+        assert reused.history == alone.history and reused.test == alone.test
+    assert len(workers._traced) == 1
+
+
 def test_the_traced_models_kept_are_bounded_and_survive_eviction(monkeypatch):
     from reglab import workers
     from reglab.workers import Job, run_job
@@ -132,7 +157,7 @@ def test_the_traced_models_kept_are_bounded_and_survive_eviction(monkeypatch):
     results = {}
     for arm in ("a", "b", "c", "b"):  # "c" evicts "a" (and clears the Keras session)
         results[arm] = run_job(Job(mlp, {"rate": 0.5}, DataSpec(n_train=200), 0, 2, 32, None, arm=arm))[0]
-    assert list(workers._traced) == ["c", "b"]
+    assert [name.split()[0] for name in workers._traced] == ["c", "b"]
     assert results["a"].history == results["b"].history == results["c"].history
 
 

@@ -180,7 +180,7 @@ def run(
             arms[arm].early_stop,
             track_test,
             probe,
-            arm=cache.key({**jobs[arm, seed][1], "seed": None}),
+            arm=cache.key({k: jobs[arm, seed][1][k] for k in ("build", "params", "batch_size", "lab")}),
         )
         for arm, seed in jobs
     }

@@ -24,11 +24,11 @@ import cloudpickle
 
 from . import config
 from .data import DataSpec, load
-from .engine import EarlyStop, Loops, RunResult, adopt, built, loops_for, set_random_seed, train
+from .engine import EarlyStop, Loops, RunResult, adopt, built, loops_for, set_random_seed, train, uses_xla
 
 _pool: cf.ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
-_KEEP = 12  # traced models kept per process, most recently used first
+_KEEP = 32  # traced models kept per process, most recently used first
 _BATCH = 5  # at most this many seeds of one arm are sent to a worker together
 _traced: OrderedDict[str, tuple[Any, Loops]] = OrderedDict()
 _here = threading.Lock()  # held while a run trains in this process
@@ -47,27 +47,34 @@ class Job:
     early_stop: EarlyStop | None
     track_test: bool = False
     probe: Callable[..., dict[str, Any]] | None = None
-    arm: str = ""  # identifies the arm across seeds: runs of one arm share a traced model
+    # Identifies the model across seeds and experiments: runs whose builder, parameters and
+    # batch size agree share a traced model (and, with "", a run traces its own).
+    arm: str = ""
 
 
 def _traced_model(job: Job, fresh: Any, split: Any) -> tuple[Any, Loops]:
     """A model of this arm whose loops are already traced, given ``fresh``'s initial state;
-    else ``fresh`` itself, prepared, with new loops, kept for the arm's next seed.
+    else ``fresh`` itself, prepared, with new loops, kept for the arm's next run.
 
     Tracing costs about as much as 15 epochs of a small model, so it is done once per arm
-    and process. Starting from the same state, the traced model computes what ``fresh``
+    and process, and the arm's runs in other experiments (other data, epochs or stopping
+    rules) reuse it too: the loops take the data as arguments, and a new shape traces
+    anew. Only whether the epoch is compiled by XLA, which depends on the run's length,
+    must agree. Starting from the same state, the traced model computes what ``fresh``
     would, number for number: replicates stay independent."""
     import keras
 
-    kept = _traced.get(job.arm) if job.arm else None
+    xla = built(fresh) and uses_xla(fresh, job.epochs, len(split.y_train), job.batch_size)
+    name = f"{job.arm} xla={xla}" if job.arm else ""
+    kept = _traced.get(name) if name else None
     if kept is not None and built(fresh):
         fresh.optimizer.build(fresh.trainable_variables)  # its initial state, to copy
         if adopt(kept[0], fresh):
-            _traced.move_to_end(job.arm)
+            _traced.move_to_end(name)
             return kept
     loops = loops_for(fresh, split, job.epochs, job.batch_size)
-    if job.arm:
-        _traced[job.arm] = (fresh, loops)
+    if name:
+        _traced[name] = (fresh, loops)
         if len(_traced) > _KEEP:
             _traced.popitem(last=False)
             keras.backend.clear_session()
