@@ -78,8 +78,15 @@ class Notebook:
 
 
 _lock = threading.RLock()  # the pages' thread and the pump thread both start notebooks
-_state: dict = {"repo": None, "notebooks": {}, "scratch": None, "css": None, "ran": set(), "files": None}
-_state["pump"] = None
+_state: dict = {
+    "repo": None,
+    "notebooks": {},
+    "scratch": None,
+    "css": None,
+    "ran": set(),
+    "files": None,
+    "pump": None,
+}
 
 
 def repository(config) -> str | None:
@@ -234,19 +241,14 @@ def _as_site_page(rendered: dict, notebook: Notebook, page) -> str:
 
 def _pump() -> bool:
     """Start queued notebooks while fewer than RUNNING_AT_ONCE are running; whether any
-    queued notebook is still waiting to start."""
+    notebook is still running or waiting to start."""
     with _lock:
         notebooks = list(_state["notebooks"].values())
         running = sum(1 for n in notebooks if n.job is not None and n.job.running())
         waiting = [n for n in notebooks if n.queued and n.job is None]
         for notebook in waiting[: max(0, RUNNING_AT_ONCE - running)]:
             notebook.start()
-        return len(waiting) > RUNNING_AT_ONCE - running
-
-
-def _running() -> bool:
-    with _lock:
-        return any(n.job is not None and n.job.running() for n in _state["notebooks"].values())
+        return bool(running or waiting)
 
 
 def _keep_pumping() -> None:
@@ -259,7 +261,7 @@ def _keep_pumping() -> None:
         return
 
     def pump() -> None:
-        while _pump() or _running():
+        while _pump():
             time.sleep(0.2)
 
     _state["pump"] = threading.Thread(target=pump, name="reglab-notebook-pump", daemon=True)

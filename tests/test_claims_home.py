@@ -94,6 +94,8 @@ def test_the_catalogue_starts_the_long_runs_first_and_computes_memo_results_too(
     snippets = ROOT / "snippets"
     ranks = [report._rank(s) for s in ("benchmarks/a.py", "pitfalls/a.py", "dropout/a.py")]
     assert ranks == [0, 1, 2]
-    memo = {str(p.relative_to(snippets)) for p in snippets.glob("*/*.py") if report._calls(p, "memo")}
+    memo = {
+        str(p.relative_to(snippets)) for p in snippets.glob("*/*.py") if "memo" in report._reglab_calls(p)
+    }
     assert memo == {"pitfalls/label_leak_perfect_score.py", "choosing/adam_l2_vs_adamw.py"}
     assert memo <= set(report.snippet_pages(ROOT / "docs"))  # each on a page: the catalogue reaches it

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures as cf
+import contextlib
 import json
 import os
 import re
@@ -83,25 +84,26 @@ class Entry:
     results: Results
 
 
-def _calls(path: Path, name: str) -> bool:
-    """Whether a snippet file imports ``name`` from ``reglab`` and calls it."""
+def _reglab_calls(path: Path) -> set[str]:
+    """The names a snippet file imports from ``reglab`` and calls, such as ``run``."""
     tree = ast.parse(path.read_text())
-    imported = any(
-        isinstance(node, ast.ImportFrom)
-        and node.module == "reglab"
-        and any(a.name == name for a in node.names)
+    imported = {
+        a.name
         for node in ast.walk(tree)
-    )
-    called = any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+        if isinstance(node, ast.ImportFrom) and node.module == "reglab"
+        for a in node.names
+    }
+    called = {
+        node.func.id
         for node in ast.walk(tree)
-    )
-    return imported and called
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    return imported & called
 
 
 def _calls_run(path: Path) -> bool:
     """Whether a snippet file trains through ``reglab.run`` (demonstrations do not)."""
-    return _calls(path, "run")
+    return "run" in _reglab_calls(path)
 
 
 def snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
@@ -128,15 +130,12 @@ def snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
 LONGEST_FIRST = ("benchmarks/", "pitfalls/")
 
 
-def _run_snippet(path: Path, number: int) -> list[Results]:
-    """Run one snippet file. One that computes with :func:`reglab.memo` does so in this
-    process, so it holds the lock that keeps one seeded computation at a time here."""
-    with collected() as found:
-        if _calls(path, "memo"):
-            with workers._here:  # the lab's own lock (workers.py is keyed: it is not edited)
-                runpy.run_path(str(path), run_name=f"__reglab_catalogue_{number}__")
-        else:
-            runpy.run_path(str(path), run_name=f"__reglab_catalogue_{number}__")
+def _run_snippet(path: Path, number: int, memo: bool) -> list[Results]:
+    """Run one snippet file. One that computes with :func:`reglab.memo` (``memo``) does so
+    in this process, so it holds the lock that keeps one seeded computation at a time here."""
+    # workers._here is the lab's own lock (workers.py is keyed: it is not edited)
+    with collected() as found, workers._here if memo else contextlib.nullcontext():
+        runpy.run_path(str(path), run_name=f"__reglab_catalogue_{number}__")
     return found
 
 
@@ -159,18 +158,17 @@ def experiments(root: Path = _CHECKOUT) -> list[Entry]:
     runs rather than with one core finishing a long experiment alone."""
     snippets, pages = root / "snippets", snippet_pages(root / "docs")
     todo = [
-        (snippet, page, title)
+        (snippet, page, title, "memo" in calls)
         for snippet, (page, title) in sorted(pages.items(), key=lambda item: (item[1][0], item[0]))
-        if (snippets / snippet).exists()
-        and (_calls_run(snippets / snippet) or _calls(snippets / snippet, "memo"))
+        if (snippets / snippet).exists() and {"run", "memo"} & (calls := _reglab_calls(snippets / snippet))
     ]
     entries: list[Entry] = []
     with cf.ThreadPoolExecutor(max_workers=3, thread_name_prefix="reglab-catalogue") as threads:
         order = sorted(range(len(todo)), key=lambda i: _rank(todo[i][0]))
-        submitted = {i: threads.submit(_run_snippet, snippets / todo[i][0], i) for i in order}
+        submitted = {i: threads.submit(_run_snippet, snippets / todo[i][0], i, todo[i][3]) for i in order}
         futures = [submitted[i] for i in range(len(todo))]
         try:
-            for (snippet, page, title), future in zip(todo, futures, strict=True):
+            for (snippet, page, title, _), future in zip(todo, futures, strict=True):
                 found = future.result()
                 entries += [Entry(page, title, snippet, r) for r in found]
                 _catalogued.update(id(r) for r in found)
