@@ -89,31 +89,30 @@ DARK = ["08-dropout-in-keras/", "03-l1-vs-l2/", "method/", NOTEBOOK_SCANNED_IN_F
 SCANNING_THREADS = 2  # axe runs in Chromium's renderer, one core a page: one browser a core
 
 
+def _serious(page, context: dict | None = None) -> list[dict]:
+    """axe's serious or critical violations on the loaded page."""
+    violations = Axe().run(page, context=context).response["violations"]
+    return [v for v in violations if v.get("impact") in ("serious", "critical")]
+
+
 def _scan(browser, server: str, path: str, scheme: str) -> dict:
     """One page in one palette: in the light palette (the site's default) its console
     errors, requests, figures, math, code blocks and axe's serious or critical
     violations; in the dark palette, the scheme it shows and axe's violations."""
-    if scheme == "dark":
-        page = browser.new_page(color_scheme="dark")
-        page.goto(urljoin(server, path), wait_until="networkidle")
-        settled(page)
-        report = {
-            "scheme": page.eval_on_selector("body", "b => b.getAttribute('data-md-color-scheme')"),
-            "violations": [
-                (v["id"], [n["target"] for n in v["nodes"]][:3])
-                for v in Axe().run(page).response["violations"]
-                if v.get("impact") in ("serious", "critical")
-            ],
-        }
-        page.close()
-        return report
-    page = browser.new_page()
+    page = browser.new_page(color_scheme=scheme)
     errors, requests = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(urljoin(server, path.removeprefix("./")), wait_until="networkidle")
     settled(page)
+    if scheme == "dark":
+        report = {
+            "scheme": page.eval_on_selector("body", "b => b.getAttribute('data-md-color-scheme')"),
+            "violations": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in _serious(page)],
+        }
+        page.close()
+        return report
     report: dict = {"errors": errors, "requests": requests}
     report["figures"] = page.eval_on_selector_all(
         "svg.reglab-figure",
@@ -125,11 +124,7 @@ def _scan(browser, server: str, path: str, scheme: str) -> dict:
     )
     report["code_blocks"] = page.locator("pre > code").count()
     report["copy_buttons"] = page.locator("button.md-clipboard, .md-code__button").count()
-    report["violations"] = [
-        (v["id"], len(v["nodes"]))
-        for v in Axe().run(page, context=axe_context(path)).response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
+    report["violations"] = [(v["id"], len(v["nodes"])) for v in _serious(page, axe_context(path))]
     page.close()
     return report
 
