@@ -35,10 +35,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import inline_values
 import markdown_exec
 from markdown_exec._internal.formatters.python import _run_python
 from markupsafe import Markup
 from notebook_build import write_atomically
+from reglab import prose
 
 _ROOT = Path(__file__).resolve().parents[1]
 _LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "scipy", "scikit-learn", "matplotlib", "markdown-exec")
@@ -125,15 +127,32 @@ def _page_index(docs: Path) -> str:
     return "\n".join(lines)
 
 
-def _load(key: str) -> str | None:
+def _load(key: str) -> tuple[str, dict] | None:
+    """A fence's stored output and the values it glued, or None."""
     try:
-        return json.loads((_state["dir"] / f"{key}.json").read_text())["output"]
+        entry = json.loads((_state["dir"] / f"{key}.json").read_text())
+        output, glued = entry["output"], entry["glued"]
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or unreadable: run the fence
+    return (output, glued) if isinstance(output, str) and isinstance(glued, dict) else None
 
 
-def _store(key: str, output: str) -> None:
-    write_atomically(_state["dir"] / f"{key}.json", json.dumps({"output": output}))
+def _store(key: str, output: str, glued: dict) -> None:
+    write_atomically(_state["dir"] / f"{key}.json", json.dumps({"output": output, "glued": glued}))
+
+
+def _run_and_glue(code: str, **options: Any) -> tuple[str, dict]:
+    """Run a fence; return what it printed and the values it glued for the prose."""
+    prose.take()
+    output = _run_python(code, **options)
+    glued = prose.take()
+    inline_values.add(glued)
+    return output, glued
+
+
+def _run_uncached(code: str, **options: Any) -> str:
+    """markdown-exec's ``run`` when the cache is off: the fence's values still reach the prose."""
+    return _run_and_glue(code, **options)[0]
 
 
 def printed_path(cache_dir: Path, page: str) -> Path:
@@ -141,12 +160,16 @@ def printed_path(cache_dir: Path, page: str) -> Path:
     return cache_dir / "fences" / "printed" / f"{page.replace('/', '__')}.json"
 
 
-def _replayed(code: str, session: str | None, fence_id: str | None, extra: dict, output: str) -> str:
+def _replayed(
+    code: str, session: str | None, fence_id: str | None, extra: dict, entry: tuple[str, dict]
+) -> str:
     """Record a fence served from the cache: a later miss in its session executes it
-    first, and its output counts as printed on this page."""
+    first, its output counts as printed on this page, and its values reach the prose."""
+    output, glued = entry
     if session:
         _skipped[session].append((code, fence_id, extra))
     _printed[fence_id or f"#{len(_printed)}"] = output
+    inline_values.add(glued)
     return output
 
 
@@ -160,12 +183,12 @@ def _run_cached(
     **extra: Any,
 ) -> str:
     """markdown-exec's ``run`` for a fence whose output is stored under ``key``."""
-    if (output := _load(key)) is not None:
-        return _replayed(code, session, id, extra, output)
+    if (entry := _load(key)) is not None:
+        return _replayed(code, session, id, extra, entry)
     for old_code, old_id, old_extra in _skipped.pop(session, []):  # rebuild the session's state
         _run_python(old_code, session=session, id=old_id, **old_extra)
-    output = _run_python(code, returncode=returncode, session=session, id=id, **extra)
-    _store(key, output)  # only reached when the fence succeeded
+    output, glued = _run_and_glue(code, returncode=returncode, session=session, id=id, **extra)
+    _store(key, output, glued)  # only reached when the fence succeeded
     _printed[id or f"#{len(_printed)}"] = output
     return output
 
@@ -189,13 +212,13 @@ def _format_cached(*, code: str, md: Any, **options: Any) -> Markup:
     key = _key(session, chain)
     html_key = _html_key(key, {k: v for k, v in options.items() if k != "transform_source"})
     path = _state["dir"] / f"{html_key}.html.json"
-    if fence_id and (output := _load(key)) is not None:
+    if fence_id and (entry := _load(key)) is not None:
         try:
             html = json.loads(path.read_text())["html"]
         except (OSError, ValueError, KeyError, TypeError):
             html = None
         if html is not None:
-            _replayed(code, session, fence_id, options.get("extra", {}), output)
+            _replayed(code, session, fence_id, options.get("extra", {}), entry)
             return Markup(html)  # noqa: S704  (markdown-exec's own rendering, kept)
     run = partial(_run_cached, key=key)
     markup = markdown_exec.base_format(language="python", run=run, code=code, md=md, **options)
@@ -216,7 +239,7 @@ def on_config(config, **kwargs):
     from reglab import config as lab
 
     _state.update(salt=None, dir=None)
-    formatter = partial(markdown_exec.base_format, language="python", run=_run_python)
+    formatter = partial(markdown_exec.base_format, language="python", run=_run_uncached)
     if lab.cache_enabled():
         _state.update(salt=salt(), dir=lab.cache_dir() / "fences")
         formatter = _format_cached

@@ -1,9 +1,10 @@
 """Jupyter notebooks made from the question pages, one per page.
 
 A notebook holds the page's prose as Markdown cells and every code block the page runs
-as a code cell, with its ``--8<--`` includes expanded. Set-up cells in front install the
-pinned libraries (tagged ``pip-install``), write the lab's modules into ``reglab/`` next
-to the notebook, and run the page's cells as the site runs its code blocks.
+as a code cell, with its ``--8<--`` includes expanded; prose that places values
+(``{{ name:format }}``) becomes a ``%%prose`` cell, which shows it with the values the
+cells above glued. Set-up cells in front install the pinned libraries and the lab
+(tagged ``pip-install``) and run the page's cells as the site runs its code blocks.
 
     python hooks/notebook_build.py           write notebooks/NN-slug.ipynb for every page
     python hooks/notebook_build.py --check   exit 1 if a committed notebook is stale
@@ -30,6 +31,8 @@ OUT = ROOT / "notebooks"
 SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the base_path of pymdownx.snippets in mkdocs.yml
 
 PAGE = re.compile(r"^\d\d-[\w-]+\.md$")
+PLACEHOLDER = re.compile(r"\{\{\s*[A-Za-z]\w*\s*(?::\s*\w+\s*)?\}\}")  # as reglab.prose.PLACEHOLDER
+PROSE_ID = "prose-"
 INSTALL_TAG = "pip-install"
 # The libraries the lab and the pages import; their versions come from requirements.txt.
 RUNTIME = (
@@ -55,69 +58,26 @@ PAGE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\([\w-]+\.md(?:#[\w-]*)?\)")
 INTRO = """\
 *This notebook is generated from the page of the same name on* Regularization, answered
 by experiments: *its text, and every code block the page runs, in order. Run it top to
-bottom. The set-up cells install the pinned libraries, write the lab (`reglab`) next to
-the notebook, and run the page's cells as the site runs them: what a cell prints is shown
-as Markdown. Trained runs are cached in `~/.cache/reglab` (set `REGLAB_CACHE_DIR` to move
-it), so a second run is quick.*"""
+bottom. The set-up cells install the pinned libraries and the lab (`reglab`), and run the
+page's cells as the site runs them: what a cell prints is shown as Markdown, and the
+`%%prose` cells show the page's sentences with this run's numbers in place. Trained runs
+are cached in `~/.cache/reglab` (set `REGLAB_CACHE_DIR` to move it), so a second run is
+quick.*"""
 
 INSTALL = """\
-# The pinned libraries. On Colab, restart the session if this cell asks you to.
-%pip install --quiet {pins}"""
+# The pinned libraries and the lab. On Colab, restart the session if this cell asks you to.
+%pip install --quiet {pins}
+{lab}"""
 
-MAKE_LAB = """\
-import os
+LAB_FROM_GITHUB = '%pip install --quiet "reglab @ git+https://github.com/{repo}"'
+LAB_FROM_A_CLONE = """\
+# The lab is the package at the root of this site's repository: in a clone of it, run
+# `pip install .` (the repository's own environment, `python3 tasks.py setup`, has it)."""
 
-os.makedirs("reglab", exist_ok=True)"""
+AS_ON_THE_SITE = """\
+import reglab.notebook
 
-AS_ON_THE_SITE = '''\
-# Run the cells below as the site runs its code blocks:
-# - compile each cell as one unit. IPython compiles a cell statement by statement, which
-#   can change the bytecode of a function, and the lab's result cache keys on it;
-# - show what a cell prints as Markdown (text, tables, figures as inline SVG).
-import ast
-import contextlib
-import io
-
-from IPython import get_ipython
-from IPython.display import Markdown, display
-
-
-class OneUnit(ast.NodeTransformer):
-    """Put a cell's statements in one ``if True:`` block; a last expression stays out, so
-    its value is still shown."""
-
-    def visit_Module(self, node):
-        first = sum(1 for s in node.body if isinstance(s, ast.ImportFrom) and s.module == "__future__")
-        last = len(node.body) - (len(node.body) > first and isinstance(node.body[-1], ast.Expr))
-        if last > first:
-            block = ast.copy_location(ast.If(ast.Constant(True), node.body[first:last], []), node.body[first])
-            node.body[first:last] = [block]
-        return ast.fix_missing_locations(node)
-
-
-class PrintAsMarkdown:
-    """Collect what a cell prints and display it as Markdown when the cell ends."""
-
-    def __init__(self):
-        self.buffer, self.capture = io.StringIO(), None
-
-    def pre_run_cell(self, info):
-        self.buffer = io.StringIO()
-        self.capture = contextlib.redirect_stdout(self.buffer)
-        self.capture.__enter__()
-
-    def post_run_cell(self, result):
-        if self.capture is not None:
-            self.capture.__exit__(None, None, None)
-            self.capture = None
-            if self.buffer.getvalue().strip():
-                display(Markdown(self.buffer.getvalue()))
-
-
-get_ipython().ast_transformers.append(OneUnit())
-_printer = PrintAsMarkdown()
-get_ipython().events.register("pre_run_cell", _printer.pre_run_cell)
-get_ipython().events.register("post_run_cell", _printer.post_run_cell)'''
+reglab.notebook.as_on_the_site()"""
 
 
 def _include(match: re.Match[str]) -> str:
@@ -174,6 +134,17 @@ def _jupytext_markdown(page: str) -> tuple[str, str]:
     return title, "".join(parts)
 
 
+def repository() -> str | None:
+    """The GitHub repository that ``repo_url`` in mkdocs.yml names, if it names one; the
+    committed notebooks depend on nothing else, so every checkout makes the same ones."""
+    found = re.search(
+        r"^repo_url:\s*https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?\s*$",
+        (ROOT / "mkdocs.yml").read_text(),
+        re.M,
+    )
+    return found[1] if found else None
+
+
 def pins() -> str:
     """The pinned versions of the runtime libraries, from requirements.txt."""
     lines = (ROOT / "requirements.txt").read_text().splitlines()
@@ -194,16 +165,12 @@ def build(page_path: Path, page_text: str | None = None) -> nbformat.NotebookNod
         else:
             page_cells.append(cell)
     v4 = nbformat.v4
+    repo = repository()
+    lab = LAB_FROM_GITHUB.format(repo=repo) if repo else LAB_FROM_A_CLONE
     cells = [
         v4.new_markdown_cell(f"# {title}\n\n{INTRO}"),
         v4.new_markdown_cell("## Set-up"),
-        v4.new_code_cell(INSTALL.format(pins=pins()), metadata={"tags": [INSTALL_TAG]}),
-        v4.new_markdown_cell("The lab behind the site (`reglab`), one module per cell."),
-        v4.new_code_cell(MAKE_LAB),
-        *(
-            v4.new_code_cell(f"%%writefile reglab/{name}.py\n{(LAB / f'{name}.py').read_text().rstrip()}")
-            for name in sorted(p.stem for p in LAB.glob("*.py"))
-        ),
+        v4.new_code_cell(INSTALL.format(pins=pins(), lab=lab), metadata={"tags": [INSTALL_TAG]}),
         v4.new_code_cell(AS_ON_THE_SITE),
     ]
     for index, cell in enumerate(cells):
@@ -212,6 +179,8 @@ def build(page_path: Path, page_text: str | None = None) -> nbformat.NotebookNod
         fence_id = cell.metadata.get("id")
         if cell.cell_type == "code":
             cells.append(v4.new_code_cell(cell.source, id=fence_id or f"code-{index}"))
+        elif PLACEHOLDER.search(cell.source):  # sentences with values: shown by %%prose
+            cells.append(v4.new_code_cell(f"%%prose\n{cell.source.strip()}", id=f"{PROSE_ID}{index}"))
         else:
             cells.append(v4.new_markdown_cell(cell.source.strip(), id=f"text-{index}"))
     return v4.new_notebook(
@@ -234,7 +203,7 @@ def inputs_digest(page_text: str) -> str:
     """SHA-256 of everything a page's notebook is made from."""
     h = hashlib.sha256(expand(page_text).encode())  # the page with its includes in place
     h.update(" ".join(metadata.version(d) for d in ("jupytext", "nbformat")).encode())
-    for path in (Path(__file__), ROOT / "requirements.txt", *sorted(LAB.glob("*.py"))):
+    for path in (Path(__file__), ROOT / "requirements.txt", ROOT / "mkdocs.yml"):
         h.update(b"\0" + str(path).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 

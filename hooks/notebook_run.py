@@ -116,10 +116,12 @@ FAILURE = "notebook failed: "  # the child's one line on stderr that says why
 
 
 def key(notebook_text: str, environment: dict) -> str:
-    """SHA-256 of everything an executed notebook depends on: its text, this file, and the
-    ``environment`` (``fence_cache.environment(LIBRARIES)``)."""
+    """SHA-256 of everything an executed notebook depends on: its text, the lab it imports
+    (``snippets/reglab/``), this file, and the ``environment``
+    (``fence_cache.environment(LIBRARIES)``)."""
     h = hashlib.sha256(notebook_text.encode())
-    h.update(Path(__file__).read_bytes())
+    for path in (Path(__file__), *sorted(notebook_build.LAB.glob("*.py"))):
+        h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
     h.update(json.dumps(environment, sort_keys=True).encode())
     return h.hexdigest()
 
@@ -141,7 +143,7 @@ def execute(notebook_text: str, cache_dir: Path | None, cache_only: bool = True)
     env = {**os.environ, "REGLAB_QUIET": "1"}
     if cache_dir is not None:  # absolute: the kernel runs in another directory
         env["REGLAB_CACHE_DIR"] = str(cache_dir.resolve())
-    env.pop("PYTHONPATH", None)  # the notebook imports the lab it writes, not the checkout's
+    env.pop("PYTHONPATH", None)  # the notebook imports the installed lab, as on Colab
     with tempfile.TemporaryDirectory(prefix="reglab-notebook-") as workdir:
         client = NotebookClient(
             nb,

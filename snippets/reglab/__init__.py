@@ -10,7 +10,13 @@ not import TensorFlow.
 import importlib
 import logging
 import os
+from importlib import metadata
 from typing import Any
+
+try:
+    __version__ = metadata.version("reglab")
+except metadata.PackageNotFoundError:  # imported from a checkout that has not installed it
+    __version__ = "0+unknown"
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow is first imported
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -39,6 +45,8 @@ _HOME = {
     "holm": "stats",
     "versus_published": "stats",
     "Comparison": "stats",
+    "glue": "prose",
+    "verdict": "prose",
 }
 
 __all__ = sorted(_HOME)
