@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build_fixture_page
 from reglab import MeanCI, prose
+
+from conftest import build_fixture_page
 
 GAIN = MeanCI(0.048, 0.037, 0.060, 5)
 
