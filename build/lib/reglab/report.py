@@ -1,0 +1,370 @@
+"""What the site ran: the build report and the catalogue of experiments.
+
+MkDocs hooks call :func:`page_started` and :func:`page_finished` around each page and
+:func:`write` at the end; ``python -m reglab build-report`` reads it back.
+:func:`experiments` lists every experiment on the site, for the home page's tables.
+"""
+
+from __future__ import annotations
+
+import ast
+import concurrent.futures as cf
+import contextlib
+import json
+import os
+import re
+import runpy
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import config, workers
+from .experiment import REGISTRY, Results, collected
+from .stats import Comparison, MeanCI, holm, paired_diff
+from .stopping import keras_patience
+
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
+FILE = "_build-report.json"
+_pages: dict[str, list[dict]] = {}
+_before: set[int] = set()
+_catalogued: set[int] = set()  # results loaded for the home page's tables, not run by a page
+
+
+def page_started() -> None:
+    _before.clear()
+    _before.update(id(r) for r in REGISTRY)
+
+
+def page_finished(page: str) -> None:
+    """Record the experiments that ``page`` ran (from the cache or freshly). A page whose
+    fences were all replayed runs none and keeps its record from the last build."""
+    new = [r for r in REGISTRY if id(r) not in _before and id(r) not in _catalogued]
+    if not new:
+        return
+    _pages[page] = [
+        {
+            "name": r.name,
+            "fits": sum(len(v) for v in r.runs.values()),
+            "cached": r.cached,
+            "compute_seconds": round(r.compute_seconds, 2),
+        }
+        for r in new
+    ]
+
+
+def write(build_seconds: float) -> Path:
+    """Write the report next to the cache entries (atomically)."""
+    path = config.cache_dir() / FILE
+    try:
+        pages = read(path.parent)["pages"]
+    except (OSError, ValueError, KeyError):
+        pages = {}
+    payload = {"build_seconds": round(build_seconds, 2), "pages": {**pages, **_pages}}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as handle:
+        json.dump(payload, handle, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+    return path
+
+
+def read(cache: Path) -> dict:
+    return json.loads((cache / FILE).read_text())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One experiment of the site: the page that shows it, its snippet file, its results."""
+
+    page: str  # e.g. "08-dropout-in-keras.md"
+    title: str  # the page's first heading
+    snippet: str  # e.g. "dropout/dropout_vs_none.py"
+    results: Results
+
+
+def _reglab_calls(path: Path) -> set[str]:
+    """The names a snippet file imports from ``reglab`` and calls, such as ``run``."""
+    tree = ast.parse(path.read_text())
+    imported = {
+        a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "reglab"
+        for a in node.names
+    }
+    called = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    return imported & called
+
+
+def _calls_run(path: Path) -> bool:
+    """Whether a snippet file trains through ``reglab.run`` (demonstrations do not)."""
+    return "run" in _reglab_calls(path)
+
+
+def snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
+    """Snippet file -> (page, page title), from the pages' ``--8<--`` includes. A snippet
+    belongs to the page whose Answer fence (id ``...-answer``) includes it; a page that
+    only borrows it in a later section (as pages 3 and 5-7 borrow MNIST-1D) does not own
+    it. A snippet that no Answer includes belongs to the first page including it."""
+    owned: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str]] = {}
+    for page in sorted(docs.glob("*.md")):
+        text = page.read_text()
+        title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), page.stem)
+        for fence in re.finditer(r'^```[^\n]*id="([^"]+)"[^\n]*\n(.*?)^```', text, re.M | re.S):
+            if fence[1].endswith("-answer"):
+                for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', fence[2]):
+                    owned.setdefault(snippet, (page.name, title))
+        for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', text):
+            found.setdefault(snippet, (page.name, title))
+    return {**found, **owned}
+
+
+# Started first, longest first: MNIST-1D and real MNIST take 3-18 s a run, the pitfalls'
+# real-MNIST runs 3-4 s, the 8×8-digit runs 0.3-4 s.
+LONGEST_FIRST = ("benchmarks/", "pitfalls/")
+
+
+def _run_snippet(path: Path, number: int, memo: bool) -> list[Results]:
+    """Run one snippet file. One that computes with :func:`reglab.memo` (``memo``) does so
+    in this process, so it holds the lock that keeps one seeded computation at a time here."""
+    # workers._here is the lab's own lock (workers.py is keyed: it is not edited)
+    with collected() as found, workers._here if memo else contextlib.nullcontext():
+        runpy.run_path(str(path), run_name=f"__reglab_catalogue_{number}__")
+    return found
+
+
+def _rank(snippet: str) -> int:
+    """Where ``snippet`` starts in the catalogue: by its :data:`LONGEST_FIRST` prefix."""
+    ranks = [i for i, prefix in enumerate(LONGEST_FIRST) if snippet.startswith(prefix)]
+    return ranks[0] if ranks else len(LONGEST_FIRST)
+
+
+def experiments(root: Path = _CHECKOUT) -> list[Entry]:
+    """Every experiment on the site, in page order: each snippet file that calls
+    :func:`reglab.run` is executed (the result cache serves unchanged runs). So is each
+    one that calls :func:`reglab.memo`, which then finds its results cached when its page
+    runs: computed here, they overlap the training instead of following it.
+
+    Snippets run a few at a time, in threads, so that on a cold cache the worker
+    processes always have runs queued: no core waits for the last run of an experiment
+    or for the build process between two experiments. The longest ones, the benchmarks and
+    then the pitfalls (:data:`LONGEST_FIRST`), start first, so that the build ends on short
+    runs rather than with one core finishing a long experiment alone."""
+    snippets, pages = root / "snippets", snippet_pages(root / "docs")
+    todo = [
+        (snippet, page, title, "memo" in calls)
+        for snippet, (page, title) in sorted(pages.items(), key=lambda item: (item[1][0], item[0]))
+        if (snippets / snippet).exists() and {"run", "memo"} & (calls := _reglab_calls(snippets / snippet))
+    ]
+    entries: list[Entry] = []
+    with cf.ThreadPoolExecutor(max_workers=3, thread_name_prefix="reglab-catalogue") as threads:
+        order = sorted(range(len(todo)), key=lambda i: _rank(todo[i][0]))
+        submitted = {i: threads.submit(_run_snippet, snippets / todo[i][0], i, todo[i][3]) for i in order}
+        futures = [submitted[i] for i in range(len(todo))]
+        try:
+            for (snippet, page, title, _), future in zip(todo, futures, strict=True):
+                found = future.result()
+                entries += [Entry(page, title, snippet, r) for r in found]
+                _catalogued.update(id(r) for r in found)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return entries
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The comparison an experiment headlines on the home page, in a reader's words."""
+
+    label: str  # e.g. "Dropout 0.5 vs none, 30% wrong labels"
+    baseline: str  # an arm
+    treatment: str  # an arm, or a stopping rule replayed on the baseline's curves (page 6)
+
+
+RESTORED = "early stopping (patience 10, restore best)"
+
+# Every experiment declares the comparison it headlines; tests/test_claims_home.py fails
+# when an experiment has none. Add a line here when you add an experiment.
+HEADLINES: dict[str, Headline] = {
+    "q1 200 images, clean labels": Headline(
+        "Dropout 0.5 vs none, 200 clean digits", "no regularization", "dropout 0.5"
+    ),
+    "q1 200 images, 30% label noise": Headline(
+        "Dropout 0.5 vs none, 200 digits, 30% wrong labels", "no regularization", "dropout 0.5"
+    ),
+    "q3 100 features, 5 informative": Headline(
+        "L1 vs none, 5 of 100 features informative", "none", "L1 (1e-3)"
+    ),
+    "q4 100 training images": Headline("Dropout 0.5 vs none, 100 digits", "no dropout", "dropout 0.5"),
+    "q4 200 training images": Headline("Dropout 0.5 vs none, 200 digits", "no dropout", "dropout 0.5"),
+    "q4 400 training images": Headline("Dropout 0.5 vs none, 400 digits", "no dropout", "dropout 0.5"),
+    "q4 800 training images": Headline("Dropout 0.5 vs none, 800 digits", "no dropout", "dropout 0.5"),
+    "q4 true labels": Headline("Dropout 0.3 vs none, true labels", "no regularization", "dropout 0.3"),
+    "q4 random labels": Headline("Dropout 0.3 vs none, random labels", "no regularization", "dropout 0.3"),
+    "q5 rate sweep, clean labels": Headline("Dropout 0.4 vs none, 500 clean digits", "rate 0.0", "rate 0.4"),
+    "q5 rate sweep, 30% label noise": Headline(
+        "Dropout 0.4 vs none, 500 digits, 30% wrong labels", "rate 0.0", "rate 0.4"
+    ),
+    "q6 clean labels": Headline("Early stopping vs none, 500 clean digits", "no stopping", RESTORED),
+    "q6 30% label noise": Headline(
+        "Early stopping vs none, 500 digits, 30% wrong labels", "no stopping", RESTORED
+    ),
+    "q7 batch size": Headline("BN vs none, batch 32, 30% wrong labels", "no BN, batch 32", "BN, batch 32"),
+    "q7 evaluated after 1 epochs": Headline(
+        "BN momentum 0.9 vs 0.99, evaluated after 1 epoch", "momentum 0.99 (default)", "momentum 0.9"
+    ),
+    "q7 evaluated after 3 epochs": Headline(
+        "BN momentum 0.9 vs 0.99, evaluated after 3 epochs", "momentum 0.99 (default)", "momentum 0.9"
+    ),
+    "q7 evaluated after 30 epochs": Headline(
+        "BN momentum 0.9 vs 0.99, evaluated after 30 epochs", "momentum 0.99 (default)", "momentum 0.9"
+    ),
+    "q7 learning-rate tolerance": Headline("BN vs none, learning rate 0.01", "no BN, lr 0.01", "BN, lr 0.01"),
+    "q8 clean digits": Headline("Dropout 0.5 vs none, clean digits", "no dropout", "dropout 0.5"),
+    "q8 noisy labels": Headline("Dropout 0.5 vs none, 30% wrong labels", "no dropout", "dropout 0.5"),
+    "q9 200 clean": Headline(
+        "Dropout + early stopping vs none, 200 clean digits", "none", "dropout 0.5 + early stopping"
+    ),
+    "q9 800 clean": Headline(
+        "Dropout + early stopping vs none, 800 clean digits", "none", "dropout 0.5 + early stopping"
+    ),
+    "q9 200, 30% noise": Headline(
+        "Dropout + early stopping vs none, 200 digits, 30% wrong labels",
+        "none",
+        "dropout 0.5 + early stopping",
+    ),
+    "q9 800, 30% noise": Headline(
+        "Dropout + early stopping vs none, 800 digits, 30% wrong labels",
+        "none",
+        "dropout 0.5 + early stopping",
+    ),
+    "pitfalls 003 max val accuracy": Headline(
+        "Seed answer 003: dropout 0.2 vs none", "without dropout", "with dropout 0.2"
+    ),
+    "pitfalls 003 max val accuracy, 300 validation digits": Headline(
+        "Seed answer 003 on 300 validation digits: dropout 0.2 vs none",
+        "without dropout",
+        "with dropout 0.2",
+    ),
+    "pitfalls 004 l2 and dropout": Headline(
+        "Seed answer 004: L2 + dropout as written vs none",
+        "no regularization",
+        "as written: L2(0.01) + Dropout(0.5)",
+    ),
+    "pitfalls 002 sigmoid on ten classes": Headline(
+        "Seed answer 002: softmax vs sigmoid output, no dropout",
+        "as written: sigmoid, no dropout",
+        "fix: softmax, no dropout",
+    ),
+    "pitfalls 001 test set as validation": Headline(
+        "Seed answer 001: dropout 0.3 vs none", "no dropout", "dropout 0.3"
+    ),
+    "mnist1d published models": Headline("CNN vs MLP, MNIST-1D as published", "MLP", "CNN"),
+    "mnist1d shuffled positions": Headline("CNN vs MLP, MNIST-1D with shuffled positions", "MLP", "CNN"),
+    "mnist1d every technique": Headline("Augmentation vs none, MNIST-1D MLP", "none", "augmentation"),
+    # The paper's landmarks, fixed before training: its lowest point and its widest model.
+    "mnist1d double descent": Headline(
+        "Width 300 vs width 16, MNIST-1D MLP, 13.5% wrong labels", "width 16", "width 300"
+    ),
+    "real MNIST CNN techniques": Headline(
+        "Augmentation vs none, small CNN on 500 real MNIST digits", "none", "augmentation"
+    ),
+}
+
+# The one comparison each question's line on the home page carries (question 2 has no
+# trained comparison: its line comes from the ridge decomposition).
+ANSWERS: dict[int, str] = {
+    1: "q1 200 images, 30% label noise",
+    3: "q3 100 features, 5 informative",
+    4: "q4 100 training images",
+    5: "q5 rate sweep, 30% label noise",
+    6: "q6 30% label noise",
+    7: "q7 batch size",
+    8: "q8 noisy labels",
+    9: "q9 200, 30% noise",
+}
+
+
+def test_accuracy(results: Results, arm: str) -> np.ndarray:
+    """Per-seed test accuracy of ``arm``, or of a stopping rule replayed on the
+    baseline's recorded curves (:data:`RESTORED`, as on page 6)."""
+    if arm in results.arms:
+        return results.test("accuracy", arm)
+    if arm == RESTORED:
+        runs = next(iter(results.runs.values()))
+        picks = [keras_patience(r.history["val_loss"], patience=10) for r in runs]
+        return np.array([p.pick(r.history["test_accuracy"], True) for p, r in zip(picks, runs, strict=True)])
+    raise KeyError(f"{results.name!r} has no arm or rule {arm!r}")
+
+
+def headline(entry: Entry) -> tuple[Headline, MeanCI]:
+    """The experiment's declared comparison and its paired test-accuracy difference."""
+    if entry.results.name not in HEADLINES:
+        raise KeyError(
+            f"experiment {entry.results.name!r} declares no headline: add it to reglab.report.HEADLINES"
+        )
+    h = HEADLINES[entry.results.name]
+    base, treated = test_accuracy(entry.results, h.baseline), test_accuracy(entry.results, h.treatment)
+    return h, paired_diff(base, treated)
+
+
+def against_none(results: Results, baseline: str = "none") -> dict[str, Comparison]:
+    """Each arm of ``results`` against ``baseline`` on test accuracy, paired by seed and
+    Holm-corrected over the arms."""
+    base = results.test("accuracy", baseline)
+    return holm({t: (base, results.test("accuracy", t)) for t in results.arms if t != baseline})
+
+
+def transfer_families(
+    mnist1d: Results, grid: dict[str, Results], digits_setting: str = "800 clean"
+) -> tuple[dict[str, Comparison], dict[str, Comparison]]:
+    """Each technique against none on MNIST-1D (benchmarks page), Holm-corrected over its
+    arms, and on the digits (page 9's grid), Holm-corrected over page 9's whole family;
+    the digits side keeps ``digits_setting``."""
+    family = against_none(mnist1d)
+    techniques = grid[digits_setting].arms[1:]
+    digits = holm(
+        {
+            (name, t): (res.test("accuracy", "none"), res.test("accuracy", t))
+            for name, res in grid.items()
+            for t in techniques
+        }
+    )
+    return family, {t: digits[digits_setting, t] for t in techniques}
+
+
+Row = tuple[str, str, dict[str, Comparison]]
+
+
+def transfer_rows(
+    mnist1d: Results, mnist_cnn: Results, grid: dict[str, Results]
+) -> tuple[dict[str, Comparison], list[Row]]:
+    """Page 9: the digits verdicts (800 clean, Holm over page 9's grid) and one
+    (dataset, architecture, family) row group per other experiment, each family
+    Holm-corrected on its own."""
+    family, on_digits = transfer_families(mnist1d, grid)
+    mlp = {t: c for t, c in family.items() if t != "CNN"}
+    rows = [
+        ("MNIST-1D, 4,000 clean", "2×100 MLP", mlp),
+        ("MNIST-1D, 4,000 clean", "the paper's CNN", {"CNN instead of the MLP": family["CNN"]}),
+        ("real MNIST, 500 clean", "small CNN", against_none(mnist_cnn)),
+    ]
+    return on_digits, rows
+
+
+def kept_verdicts(on_digits: dict[str, Comparison], rows: list[Row]) -> tuple[list[str], int]:
+    """The rows whose technique keeps its digits verdict, and how many rows could."""
+    kept = [
+        f"{t} ({dataset}, {architecture})"
+        for dataset, architecture, fam in rows
+        for t, c in fam.items()
+        if t in on_digits and c.verdict == on_digits[t].verdict
+    ]
+    return kept, sum(t in on_digits for _, _, fam in rows for t in fam)
