@@ -222,7 +222,13 @@ def _format_cached(*, code: str, md: Any, **options: Any) -> Markup:
             return Markup(html)  # noqa: S704  (markdown-exec's own rendering, kept)
     run = partial(_run_cached, key=key)
     markup = markdown_exec.base_format(language="python", run=run, code=code, md=md, **options)
-    headings = md.treeprocessors["markdown_exec_insert_headings"].headings.get(markup)
+    # markdown-exec registers its headings processor on its first non-empty output
+    inserter = (
+        md.treeprocessors["markdown_exec_insert_headings"]
+        if "markdown_exec_insert_headings" in md.treeprocessors
+        else None
+    )
+    headings = inserter.headings.get(markup) if inserter is not None else None
     if fence_id and not headings and _load(key) is not None:  # the fence ran, or replayed, cleanly
         write_atomically(path, json.dumps({"html": str(markup)}))
     return markup

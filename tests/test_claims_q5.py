@@ -60,34 +60,13 @@ def test_the_papers_numbers_are_p_times_keras_with_the_same_weights(mechanism):
     assert np.allclose((masks * p) @ w, masks @ (p * w), rtol=1e-5)
 
 
-@pytest.mark.claim("q5-noisy-gain")
-def test_noisy_labels_a_high_rate_raises_test_accuracy_by_well_over_ten_points(sweeps):
-    """'Below, on digits with noisy labels, a high rate (0.6 or 0.8) raises test accuracy by
-    well over ten points; the highest rate, 0.9, raises it by much less.'"""
+@pytest.mark.claim("q5-noisy-09-less")
+def test_noisy_labels_rate_09_gains_less_than_half_as_much_as_08(sweeps):
+    """'the highest rate, 0.9, gains less than half as much as 0.8.'"""
     noisy = sweeps[NOISY]
-    for arm in ("rate 0.6", "rate 0.8"):
-        d = gain(noisy, "rate 0.0", arm)
-        assert d.mean > 0.15, arm  # well over ten points
-        assert d.low > 0.10, arm  # and over ten points at the bottom of the 95% interval
     highest, at_08 = gain(noisy, "rate 0.0", "rate 0.9"), gain(noisy, "rate 0.0", "rate 0.8")
-    assert highest.low > 0  # still raises it
-    assert highest.mean < 0.5 * at_08.mean  # by much less: under half of rate 0.8's gain
-    assert gain(noisy, "rate 0.8", "rate 0.9").high < 0  # and detectably less
-
-
-@pytest.mark.claim("q5-clean-flat")
-def test_clean_labels_test_accuracy_moves_less_than_a_point_up_to_rate_08(sweeps):
-    """'On clean digits no rate up to 0.8 changes test accuracy detectably, and none moves it
-    by as much as a point on average; at 0.9 the network underfits and test accuracy
-    drops.'"""
-    clean = sweeps[CLEAN]
-    for arm in ("rate 0.2", "rate 0.4", "rate 0.6", "rate 0.8"):
-        d = gain(clean, "rate 0.0", arm)
-        assert d.low < 0 < d.high, arm  # no detectable change: the interval straddles zero
-        assert abs(d.mean) < 0.01, arm  # under a point on average
-    d = gain(clean, "rate 0.0", "rate 0.9")
-    assert d.high < 0  # drops
-    assert np.all(clean.extra("train_accuracy", "rate 0.9") < 1)  # underfits: misses training images
+    assert at_08.low > 0.05  # 0.8 gains, clearly: "half as much" compares two gains
+    assert highest.mean < 0.5 * at_08.mean  # under half (0.41 of it when written)
 
 
 @pytest.mark.claim("q5-more-epochs", "q5-epochs-grow")

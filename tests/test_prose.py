@@ -108,7 +108,9 @@ def test_values_survive_the_fence_cache(tmp_path):
         out.mkdir()
         result = build_fixture_page(out, None, "values.md", text=PAGE, env=cache)
         assert result.returncode == 0, (build, result.stderr[-2000:])
-        assert 'Dropout <span class="value">raises</span>' in (out / "site/values/index.html").read_text()
+        html = (out / "site/values/index.html").read_text()
+        assert 'Dropout <span class="value">raises</span>' in html
+        assert 'exec="on"' not in html, build  # the fence prints nothing, and is not shown raw
 
 
 @pytest.mark.parametrize(
