@@ -33,6 +33,7 @@ SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the base_path of pymdownx.snippets 
 PAGE = re.compile(r"^\d\d-[\w-]+\.md$")
 PLACEHOLDER = re.compile(r"\{\{\s*[A-Za-z]\w*\s*(?::\s*\w+\s*)?\}\}")  # as reglab.prose.PLACEHOLDER
 PROSE_ID = "prose-"
+PROSE_TAG = "prose"  # the site shows a %%prose cell's output, not its input
 INSTALL_TAG = "pip-install"
 # The libraries the lab and the pages import; their versions come from requirements.txt.
 RUNTIME = (
@@ -180,7 +181,9 @@ def build(page_path: Path, page_text: str | None = None) -> nbformat.NotebookNod
         if cell.cell_type == "code":
             cells.append(v4.new_code_cell(cell.source, id=fence_id or f"code-{index}"))
         elif PLACEHOLDER.search(cell.source):  # sentences with values: shown by %%prose
-            cells.append(v4.new_code_cell(f"%%prose\n{cell.source.strip()}", id=f"{PROSE_ID}{index}"))
+            prose = v4.new_code_cell(f"%%prose\n{cell.source.strip()}", id=f"{PROSE_ID}{index}")
+            prose.metadata["tags"] = [PROSE_TAG]
+            cells.append(prose)
         else:
             cells.append(v4.new_markdown_cell(cell.source.strip(), id=f"text-{index}"))
     return v4.new_notebook(

@@ -89,7 +89,14 @@ def rendered(executed: Path, memo: Path | None = None) -> dict:
     # Imported only here: importing mkdocs-jupyter takes 0.6 s, which a warm build skips.
     from mkdocs_jupyter import convert
 
-    html = convert.nb2html(str(executed), execute=False, theme="", allow_errors=False, custom_mathjax_url="")
+    html = convert.nb2html(
+        str(executed),
+        execute=False,
+        theme="",
+        allow_errors=False,
+        custom_mathjax_url="",
+        remove_tag_config={"remove_input_tags": [notebook_build.PROSE_TAG]},  # show the sentences only
+    )
     head, wrapper, body = MERMAID.sub("", MATHJAX.sub("", html)).partition(WRAPPER)
     if not wrapper:
         raise ValueError(f"{executed.name}: mkdocs-jupyter's HTML has no {WRAPPER}")

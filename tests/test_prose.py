@@ -144,4 +144,5 @@ def test_no_placeholder_is_left_in_the_built_site(built_site):
 
 
 def _without_code(html: str) -> str:
+    html = re.sub(r'<div class="clipboard-copy-txt".*?</div>', "", html, flags=re.S)  # notebook inputs
     return re.sub(r"<(pre|code)\b.*?</\1>", "", html, flags=re.S)
