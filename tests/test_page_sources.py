@@ -1,0 +1,45 @@
+"""How pages are written: code blocks short enough to read, and Answers whose sentences
+are typed in the page's Markdown rather than assembled by code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT
+
+PAGES = sorted((ROOT / "docs").glob("*.md"))
+QUESTIONS = [p for p in PAGES if re.match(r"\d\d-", p.name)]
+FENCE = re.compile(r"^```python exec=\"on\"(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
+MAX_LINES = 30  # an experiment longer than this lives in a snippet, included with one --8<-- line
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_no_code_block_is_longer_than_30_lines(page):
+    long = {
+        (re.search(r'id="([^"]+)"', f["info"]) or [None, "?"])[1]: n
+        for f in FENCE.finditer(page.read_text())
+        if (n := len(f["body"].rstrip("\n").splitlines())) > MAX_LINES
+    }
+    assert not long, f"code blocks over {MAX_LINES} lines (fence id: lines): {long}"
+
+
+def _answer(page) -> str:
+    text = page.read_text()
+    start = text.index("\n## Answer\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+@pytest.mark.parametrize("page", QUESTIONS, ids=lambda p: p.stem)
+def test_the_answer_is_sentences_in_the_page_not_printed_by_code(page):
+    answer = _answer(page)
+    fences = list(FENCE.finditer(answer))
+    assert len(fences) == 1, "one code block computes the Answer's values"
+    assert "print(" not in fences[0]["body"], "the Answer's code names values; the page holds the sentences"
+    assert "source=" not in fences[0]["info"], "the Answer's code is not shown (the experiment is, below)"
+    prose = FENCE.sub("", answer).replace("## Answer", "")
+    lead = prose.strip().split("\n\n")[0]
+    assert lead.count(". ") >= 1 and "{{" in prose, "two or more plain sentences, with values placed from the results"
+    assert "95% CI" not in lead and ":pp }}" not in lead.split(". ")[0], "the first sentence carries no interval"
