@@ -87,45 +87,6 @@ def test_with_noisy_labels_the_network_learns_the_wrong_labels_and_the_climb_is_
     assert steep > 2 and steep > 1.5 * mild
 
 
-@pytest.mark.claim("q1-clean-no-accuracy-change")
-def test_clean_labels_no_regularizer_changes_test_accuracy_detectably(overfit):
-    """ "**With clean labels, none of the three changes test accuracy detectably.**" """
-    res = overfit[CLEAN]
-    for arm in (L2, DROP, STOP):
-        assert not res.diff("accuracy", NONE, arm).excludes_zero, arm
-
-
-@pytest.mark.claim("q1-clean-generalizes")
-def test_clean_labels_the_unregularized_network_generalizes_well(overfit):
-    """ "Digits are an easy task, and an unregularized network already generalizes well from
-    200 images." """
-    assert np.all(overfit[CLEAN].test("accuracy", NONE) > 0.9)
-
-
-@pytest.mark.claim("q1-clean-only-dropout-lowers-ce")
-def test_clean_labels_only_dropout_lowers_test_cross_entropy_detectably(overfit):
-    """ "Only dropout detectably lowers the test cross-entropy (the mean of −log of the
-    probability given to the true class)." """
-    res = overfit[CLEAN]
-    assert res.diff("data_loss", NONE, DROP).high < 0
-    for arm in (L2, STOP):
-        assert not res.diff("data_loss", NONE, arm).excludes_zero, arm
-
-
-@pytest.mark.claim("q1-noisy-choice-matters")
-def test_noisy_labels_early_stopping_keeps_early_weights_and_recovers_most_of_the_loss(overfit):
-    """ "**With noisy labels, the choice matters.** Early stopping, which keeps the weights
-    from before the network memorised the wrong labels, recovers a large part of the lost
-    accuracy." """
-    clean, noisy = overfit[CLEAN], overfit[NOISY]
-    assert np.all(wrong_labels_fitted(noisy, STOP) < 0.2)  # the restored weights: few wrong labels learned
-    lost = clean.test("accuracy", NONE).mean() - noisy.test("accuracy", NONE).mean()
-    recovered = noisy.diff("accuracy", NONE, STOP)
-    assert recovered.low > 0 and recovered.mean > 0.5 * lost  # a large part
-    for arm in (L2, DROP):  # the choice matters: stopping beats the other two detectably
-        assert paired_diff(noisy.test("accuracy", arm), noisy.test("accuracy", STOP)).low > 0, arm
-
-
 @pytest.mark.claim("q1-noisy-stopping-below-test")
 def test_noisy_labels_the_restored_model_scores_lower_on_training_labels_than_on_test(overfit):
     """ "Its restored model agrees with fewer of its noisy training labels than of the clean
@@ -135,33 +96,10 @@ def test_noisy_labels_the_restored_model_scores_lower_on_training_labels_than_on
     assert gap(noisy, STOP).mean() < 0
 
 
-@pytest.mark.claim("q1-noisy-l2-small-dropout-partial")
-def test_noisy_labels_l2_gains_nothing_detectable_and_dropout_recovers_part(overfit):
-    """ "L2 at 1e-3 lowers the test cross-entropy, but over 100 epochs the network still
-    memorises the noise with it, and its accuracy gain is not detectable. Dropout at 0.5
-    lowers the test cross-entropy more and recovers part of the lost accuracy, though less
-    than early stopping; with it the network still reproduces most of the wrong training
-    labels, but not all." """
-    clean, res = overfit[CLEAN], overfit[NOISY]
-    assert len(res.curves("loss", NONE)[0]) == 100  # over 100 epochs
-    assert res.diff("data_loss", NONE, L2).high < 0
-    assert np.all(wrong_labels_fitted(res, L2) > 0.95)  # still memorises the noise
-    assert not res.diff("accuracy", NONE, L2).excludes_zero  # no detectable gain
-    assert paired_diff(res.test("data_loss", DROP), res.test("data_loss", L2)).low > 0  # more
-    lost = clean.test("accuracy", NONE).mean() - res.test("accuracy", NONE).mean()
-    gain = res.diff("accuracy", NONE, DROP)
-    assert gain.low > 0 and gain.mean < lost  # part of the lost accuracy
-    assert paired_diff(res.test("accuracy", DROP), res.test("accuracy", STOP)).low > 0  # less
-    fitted = wrong_labels_fitted(res, DROP)
-    assert np.all(fitted > 0.5) and np.all(fitted < 1.0)  # most of the wrong labels, not all
-
-
-@pytest.mark.claim("q1-page9-cannot-separate")
-def test_page_9s_shorter_runs_cannot_separate_early_stopping_from_dropout():
-    """'Over page 9's shorter runs of 60 epochs, five seeds cannot separate early stopping
-    from dropout.'"""
-    grid = runpy.run_path(str(ROOT / "snippets" / "choosing" / "technique_grid.py"))["grid"]
-    for name in ("200, 30% noise", "800, 30% noise"):
-        res = grid[name]
-        assert len(res.seeds) == 5 and len(res.runs["dropout 0.5"][0].history["loss"]) == 60
-        assert not res.diff("accuracy", "dropout 0.5", "early stopping").excludes_zero, name
+@pytest.mark.claim("q1-noisy-dropout-lowers-ce-more")
+def test_noisy_labels_dropout_lowers_test_cross_entropy_more_than_l2(overfit):
+    """ "Dropout at 0.5 lowers the test cross-entropy more than L2 does" """
+    res = overfit[NOISY]
+    assert res.diff("data_loss", NONE, DROP).high < 0  # dropout lowers it
+    more = paired_diff(res.test("data_loss", DROP), res.test("data_loss", L2))  # L2 minus dropout
+    assert more.low > 0.05  # more than L2 does, by a margin

@@ -66,15 +66,23 @@ def test_the_noise_term_never_moves_and_the_test_error_stays_above_it(decomposit
 
 
 @pytest.mark.claim("q2-high-variance-gains")
-def test_below_the_best_lambda_more_penalty_helps_and_above_it_hurts(decomposition):
-    """ "In the ridge experiment above, up to the best λ variance outweighs bias² and every
-    step up in λ lowers the total; past it, every step raises the total: a high-variance
-    model gains, a high-bias model only gets worse." """
+def test_the_best_lambda_is_where_the_changes_in_variance_and_bias_balance(decomposition):
+    """ "In the ridge experiment above, raising λ from almost no penalty to the best λ removes
+    far more variance than it adds bias², so the total falls; past the best λ, it adds far more
+    bias² than it removes variance, and every step raises the total. The best λ is where the
+    two changes balance: a high-variance model gains, a high-bias model only gets worse." """
     _, bias2, variance, _, total, _ = decomposition.T
     best = int(total.argmin())
-    assert np.all(variance[: best + 1] > bias2[: best + 1])
-    assert np.all(np.diff(total[: best + 1]) < 0)
-    assert np.all(np.diff(total[best:]) > 0)
+    assert 0 < best < len(total) - 1
+    removed, added = variance[0] - variance[best], bias2[best] - bias2[0]
+    assert removed > 5 * added and total[0] > 1.1 * total[best]  # far more variance removed: it falls
+    removed, added = variance[best] - variance[-1], bias2[-1] - bias2[best]
+    assert added > 5 * removed  # past it, far more bias² added
+    assert np.all(np.diff(total[best:]) > 0.01 * total[best])  # and every step raises the total
+    # They balance at the best λ: the last step into it removes more variance than it adds
+    # bias², the first step out of it adds more bias² than it removes variance.
+    assert variance[best - 1] - variance[best] > 1.5 * (bias2[best] - bias2[best - 1])
+    assert bias2[best + 1] - bias2[best] > 1.5 * (variance[best] - variance[best + 1])
 
 
 @pytest.mark.claim("q2-penalty-removes-peak")
