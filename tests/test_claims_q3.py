@@ -5,23 +5,16 @@ import runpy
 import keras
 import numpy as np
 import pytest
-from reglab import paired_diff
 
 from conftest import ROOT
 
 SNIPPETS = ROOT / "snippets" / "l1_l2"
 INFORMATIVE = [0, 1, 2, 3, 4]
-PENALTIES = ("L1 (1e-3)", "L2 (1e-3)", "L1 + L2 (elastic net)")
 
 
 @pytest.fixture(scope="module")
 def penalties():
     return runpy.run_path(str(SNIPPETS / "penalties_in_keras.py"))
-
-
-@pytest.fixture(scope="module")
-def sparse():
-    return runpy.run_path(str(SNIPPETS / "sparse_features_keras.py"))["sparse"]
 
 
 @pytest.fixture(scope="module")
@@ -79,44 +72,10 @@ def test_l1_ball_solution_sits_on_a_corner_and_l2_does_not():
     assert np.min(np.abs(ns["w_l2"])) > 0.1
 
 
-@pytest.mark.claim("q3-keras-adam-near-zero", "q3-keras-table-no-zeros")
-def test_keras_adam_l1_drives_weights_near_zero_but_never_to_zero(sparse):
-    """ "Keras with Adam and a plain L1 penalty leaves weights hovering *near* zero, never
-    exactly at it." and "Under L1, alone or with L2, most first-layer weights end below 1e-3
-    in every seed, yet not one is exactly zero." """
-    for arm in ("L1 (1e-3)", "L1 + L2 (elastic net)"):
-        assert np.all(sparse.extra("exactly_zero", arm) == 0), arm  # never: no seed has one
-        assert np.all(sparse.extra("below_1e-3", arm) > 0.5), arm  # near zero: most of them
-    for arm in ("none", "L2 (1e-3)"):
-        assert sparse.extra("below_1e-3", arm).mean() < 0.05, arm
-
-
-@pytest.mark.claim("q3-keras-penalties-find-the-features")
-def test_every_penalty_keeps_the_informative_features_in_every_seed(sparse):
-    """ "With any of the three penalties, the five most-used inputs are the five informative
-    ones in every seed; without a penalty, noise features crowd in." """
-    for arm in PENALTIES:
-        for top in sparse.extra("top5_features", arm):
-            assert sorted(top) == INFORMATIVE, arm
-    none_hits = [len(set(t) & set(INFORMATIVE)) for t in sparse.extra("top5_features", "none")]
-    assert all(h < 5 for h in none_hits)  # in every seed at least one noise feature is in the top five
-
-
-@pytest.mark.claim("q3-l1-accuracy")
-def test_l1_raises_test_accuracy_and_l2_does_not_detectably(sparse):
-    """ "L1, alone or with L2, raises test accuracy detectably; L2 alone does not." """
-    for arm in ("L1 (1e-3)", "L1 + L2 (elastic net)"):
-        assert paired_diff(sparse.test("accuracy", "none"), sparse.test("accuracy", arm)).low > 0, arm
-    assert not paired_diff(
-        sparse.test("accuracy", "none"), sparse.test("accuracy", "L2 (1e-3)")
-    ).excludes_zero
-
-
-@pytest.mark.claim("q3-exact-zero-solvers")
 def test_coordinate_descent_and_cumulative_penalty_sgd_give_exact_zeros(sklearn_fits):
-    """ "Solvers whose update can land a weight exactly on zero give exact zeros, as two do
-    below: liblinear's coordinate descent, and SGD with cumulative penalties, which clips a
-    weight at zero rather than let the penalty push it across." """
+    """The mechanism in "Solvers whose update can land a weight exactly on zero can give exact
+    zeros" (the page prints how many): liblinear's coordinate descent and SGD with cumulative
+    penalties both set most coefficients exactly to zero."""
     assert np.mean(sklearn_fits["liblinear"].coef_ == 0) > 0.5
     assert np.mean(sklearn_fits["sgd"].coef_ == 0) > 0.5
 
