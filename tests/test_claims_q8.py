@@ -57,13 +57,6 @@ def test_at_least_five_paired_seeds(page):
         assert len(res.seeds) >= 5 and res.arms == [BASE, DROP]
 
 
-@pytest.mark.claim("q8-clean-indistinguishable")
-def test_clean_digits_accuracy_difference_is_not_detectable(page):
-    """'On clean labels the two are statistically indistinguishable in test accuracy.'"""
-    d = page["clean"].diff("accuracy", BASE, DROP)
-    assert not d.excludes_zero and abs(d.mean) < 0.01
-
-
 @pytest.mark.claim("q8-clean-generalises")
 def test_clean_digits_generalise_well_without_dropout(page):
     """'On clean digits a 2×256 MLP already generalises well, and there is little for dropout
@@ -76,18 +69,6 @@ def test_clean_digits_generalise_well_without_dropout(page):
     assert mean_ci(page["clean"].test("accuracy", BASE)).mean > 0.95
     d = page["clean"].diff("accuracy", BASE, DROP)
     assert d.high < 0.01  # any gain dropout could bring is under a point
-
-
-@pytest.mark.claim("q8-noisy-gain")
-def test_label_noise_dropout_gives_a_clear_gain(page):
-    """'When 30% of the labels are wrong, the network without dropout memorises the noise,
-    and dropout gives a clear, repeatable gain.'"""
-    res = page["noisy"]
-    assert np.all(res.final("accuracy", BASE) > 0.99)  # fits the wrong labels too
-    acc, loss = res.diff("accuracy", BASE, DROP), res.diff("data_loss", BASE, DROP)
-    assert acc.low > 0.02  # at least two percentage points, with 95% confidence
-    assert loss.high < 0
-    assert np.all(res.test("accuracy", DROP) > res.test("accuracy", BASE))  # every paired seed
 
 
 @pytest.mark.claim("q8-noisy-val-climbs")
@@ -168,6 +149,8 @@ def test_the_cost_ratio_on_the_page_is_the_one_measured(page, built_site):
         assert printed in text
         assert f"took {ratio.mean:.2f}× as long (95% CI {ratio.low:.2f}–{ratio.high:.2f})" in text
     assert "only slightly" not in text and "barely" not in text
+    answer = text[text.index('id="answer"') : text.index('id="in-words"')]
+    assert "per epoch" not in answer and "time of an epoch" not in answer  # no timings in the Answer
 
 
 @pytest.mark.claim("q8-more-epochs")
