@@ -61,30 +61,6 @@ def test_table_002_one_class_for_every_image(q002):
         assert np.allclose(res.test("accuracy", arm), res.extra("share_of_class_1", arm), atol=1e-6)
 
 
-def flips(gap: np.ndarray) -> int:
-    """Seeds on the minority side of a single-run verdict."""
-    return int(min(np.sum(gap > 0), np.sum(gap < 0)))
-
-
-@pytest.mark.claim("pitfalls-table-003")
-def test_table_003_optimism_and_a_verdict_that_changes_with_the_seed(q003):
-    """'with answer 003's 5,000 validation images the best epoch detectably overstates the
-    test score only for the model without dropout, and on a small validation split of 8×8
-    digits for neither model; on the small split the verdict flips between seeds,
-    while with 5,000 images every seed favours dropout and five seeds confirm it on the
-    1,000-image test split'"""
-    assert q003["SMALL"].dataset == "digits" and q003["SMALL"].n_val == 300
-    assert q003["DATA"].n_val == 5000 and q003["DATA"].n_test == 1000
-    written, small = q003["as_written"]["optimism"], q003["on_small"]["optimism"]
-    assert mean_ci(written["without dropout"]).low > 0  # detectably overstated
-    assert not mean_ci(written["with dropout 0.2"]).excludes_zero  # only without dropout
-    assert not any(mean_ci(small[arm]).excludes_zero for arm in small)  # for neither model
-    assert flips(q003["small_single_run_gap"]) >= 1
-    assert np.all(q003["single_run_gap"] > 0)  # every seed favours dropout: no flips
-    assert len(q003["runs"].seeds) == 5
-    assert mean_ci(q003["honest_gap"]).low > 0  # confirmed on the test split
-
-
 @pytest.mark.claim("pitfalls-table-000")
 def test_table_000_a_column_derived_from_the_label_makes_the_task_trivial(q000):
     """'a column derived from the label, one way to get there (rebuilt here as an
@@ -137,11 +113,9 @@ def test_002_the_fix_learns_the_digits(q002):
     assert res.diff("accuracy", SIGMOID[0], "fix: softmax, no dropout").low > 0.7
 
 
-@pytest.mark.claim("pitfalls-002-negative-loss")
 def test_002_cross_entropy_is_hugely_negative_without_the_penalty(q002):
-    """'The loss has no lower bound: the test cross-entropy of the one-unit head above is
-    hugely **negative**, which no proper classification loss can be. The table shows it
-    without the L2 penalty, which is positive and would only hide part of it.'"""
+    """The one-unit head's cross-entropy has no lower bound (the page prints its value); the
+    table shows it without the L2 penalty, which is positive and would only hide part of it."""
     res = q002["heads"]
     for arm in SIGMOID:
         assert np.all(res.test("data_loss", arm) < -100)  # hugely negative, every seed
@@ -199,58 +173,34 @@ def test_001_choosing_on_the_test_split_never_lowers_the_headline(q001):
     assert paired_diff(on_val["test"], on_test["test"]).mean > 0
 
 
-@pytest.mark.claim("pitfalls-001-inflation-small")
-def test_001_inflation_is_a_fraction_of_a_point_with_twenty_candidates(q001):
-    """'The inflation is a fraction of a point here, with only 20 candidates compared on 2,000
-    test images: never negative, but too small for five seeds to tell from zero.'"""
-    on_test, on_val = q001["on_test"], q001["on_val"]
-    headline = paired_diff(on_val["test"], on_test["test"])
-    assert 0 < headline.mean < 0.01  # a fraction of one point
-    assert np.all(on_test["test"] >= on_val["test"])  # never negative
-    assert len(q001["leaky"].seeds) == 5 and not headline.excludes_zero  # five seeds: not zero
+def test_001_twenty_candidates_on_two_thousand_test_images(q001):
+    """The setting the page prints beside the inflation: 2 models × 10 epochs to choose from,
+    2,000 test images. (Whether five seeds tell the inflation from zero depends on the CPU:
+    its interval's lower end sits near zero, so the page prints that from the data.)"""
     res = q001["leaky"]
     assert len(res.arms) * res.curves("test_accuracy", res.arms[0]).shape[1] == 20
     assert len(load(q001["DATA"], 0).y_test) == 2000  # the snippet's data
 
 
-def test_001_the_split_used_to_choose_scores_higher_within_the_noise(q001):
-    """The printed 'the split used to choose differs from the other by ..., which 5 seeds
-    cannot tell from zero'."""
-    on_test, on_val = q001["on_test"], q001["on_val"]
-    both = mean_ci(((on_test["test"] - on_test["val"]) + (on_val["val"] - on_val["test"])) / 2)
-    assert both.mean > 0 and not both.excludes_zero
-
-
 # 003 -------------------------------------------------------------------------------------
 
 
-def test_003_max_val_accuracy_overstates_on_average_detectably_only_on_the_big_split(q003):
-    """The printed '... is +x pp (95% CI ...) with 5,000 validation images (...) and +y pp
-    (95% CI ...) with 300 (no detectable optimism)': both models' values averaged seed by
-    seed, as a seed's two runs share its split. Both means are positive; with 300 images
-    the interval includes zero. With 5,000 its lower bound sits at zero, and which side
-    of zero differs between CPUs (see the Method page), so the page prints that verdict
-    from the build's own numbers and this test does not fix it."""
+def test_003_max_val_accuracy_overstates_on_average(q003):
+    """The maximum over epochs is picked on the validation images, so on average it exceeds
+    the test accuracy of the same model. Whether the pooled interval excludes zero differs
+    between CPUs (with 5,000 images its lower end sits at zero), so the page prints those
+    verdicts from the build's own numbers and this test fixes none of them."""
     for numbers in (q003["on_small"], q003["as_written"]):
         assert np.mean(list(numbers["optimism"].values())) > 0
-    small = mean_ci(np.mean(list(q003["on_small"]["optimism"].values()), axis=0))
-    assert not small.excludes_zero
 
 
 def test_003_single_run_gaps_are_whole_validation_images(q003):
-    """The printed 'every gap is a multiple of' one validation image: the range measured
-    here is a property of a small validation split, not of answer 003's 5,000 images."""
+    """With 300 validation images every single-run gap is a whole number of images (steps
+    of 1/300): a property of a small validation split, not of answer 003's 5,000 images."""
     n_val = q003["SMALL"].n_val
     assert n_val == 300
     gap = q003["small_single_run_gap"]
     assert np.allclose(gap * n_val, np.round(gap * n_val), atol=1e-3)
-    assert np.sum(gap > 0) >= 1 and np.sum(gap < 0) >= 1  # the verdict flips between seeds
-
-
-def test_003_honest_comparison_favours_dropout(q003):
-    """The printed ': dropout is better here too, as answer 003 concluded'."""
-    d = mean_ci(q003["honest_gap"])
-    assert d.low > 0
 
 
 # 000 -------------------------------------------------------------------------------------
@@ -262,15 +212,12 @@ def test_000_leak_lifts_the_score_far_above_the_clean_table(q000):
         assert paired_diff(s["clean table, no dropout"], s[name]).low > 0.05
 
 
-@pytest.mark.claim("pitfalls-000-short-of-perfect")
-def test_000_the_network_stops_short_of_the_single_column(q000):
-    """'With 100 other columns the network does not lean on the grade alone in 10 epochs, so
-    it stops short of 1.0; the single column scores a perfect 1.0 by itself.'"""
-    s, single = q000["scores"], q000["single"]
+def test_000_the_single_column_is_perfect_and_no_real_feature_comes_close(q000):
+    """The grade classifies every test row by itself (it is built from the label); the page
+    prints how close the networks come."""
+    single = q000["single"]
     assert np.all(single[:, -1] == 1.0)  # the grade alone: perfect on every seed
     assert single[:, :-1].max() < 0.9  # no real feature comes close
-    for name in ("leaky table, no dropout", "leaky table, dropout 0.5"):
-        assert np.all(s[name] < 1.0)  # every seed stops short
 
 
 def test_000_shuffled_labels_at_the_source_expose_the_leak(q000):
@@ -334,38 +281,15 @@ def test_004_input_dim_warns_and_builds_the_same_weights(q004):
     assert all(np.array_equal(a, b) for a, b in zip(seed.get_weights(), ours.get_weights(), strict=True))
 
 
-@pytest.mark.claim("pitfalls-004-overfits")
-def test_004_without_regularization_it_overfits(q004):
-    """'Without regularization the network fits its training set almost perfectly within 10
-    epochs, well above its test accuracy: with 95 of the 100 features pure noise, it
-    overfits.'"""
-    res = q004["seed_004"]
-    assert mean_ci(res.extra("train_accuracy", BASE)).low > 0.98  # 'almost perfectly'
-    assert np.all(res.extra("train_accuracy", BASE) - res.test("accuracy", BASE) > 0.08)  # 'well above'
-
-
-@pytest.mark.claim("pitfalls-004-narrows-gap")
-def test_004_regularization_narrows_the_train_test_gap(q004):
-    """'The example's regularization narrows the gap between training and test accuracy.'"""
-    res = q004["seed_004"]
-    gap = {arm: res.extra("train_accuracy", arm) - res.test("accuracy", arm) for arm in (BASE, WRITTEN)}
-    assert paired_diff(gap[BASE], gap[WRITTEN]).high < 0
-
-
 @pytest.mark.claim("pitfalls-004-cross-entropy")
-def test_004_clearest_effect_is_on_cross_entropy_accuracy_moves_a_point_or_less(q004):
-    """'Its clearest effect is on the test cross-entropy, which every regularized arm lowers,
-    on every seed; the change in test accuracy is about one point or less, small next to
-    that gap.'"""
+def test_004_every_arm_lowers_cross_entropy_accuracy_moves_little_next_to_the_gap(q004):
+    """'Every regularized arm lowers the test cross-entropy, on every seed, while its change in
+    test accuracy is small next to the gap between training and test accuracy.'"""
     res = q004["seed_004"]
-    gap = np.mean(res.extra("train_accuracy", BASE) - res.test("accuracy", BASE))
-    base_xent, base_acc = res.test("data_loss", BASE).mean(), res.test("accuracy", BASE).mean()
     for arm in res.arms[1:]:
         assert np.all(res.test("data_loss", arm) < res.test("data_loss", BASE)), arm  # every seed
-        xent, acc = res.diff("data_loss", BASE, arm), res.diff("accuracy", BASE, arm)
-        assert xent.high < 0, arm
-        assert abs(xent.mean) / base_xent > 3 * abs(acc.mean) / base_acc, arm  # clearest effect
-        assert abs(acc.mean) < 0.015 and abs(acc.mean) < gap / 5, arm  # about a point or less
+        gap = np.mean(res.extra("train_accuracy", arm) - res.test("accuracy", arm))
+        assert abs(res.diff("accuracy", BASE, arm).mean) < gap / 4, arm  # small next to the gap
 
 
 @pytest.mark.claim("pitfalls-004-mask")
@@ -428,13 +352,14 @@ def test_myth_bn_noise_shrinks_as_the_batch_grows():
 
 
 @pytest.mark.claim("pitfalls-myth-bn-no-help")
-def test_myth_bn_does_not_improve_test_accuracy_on_noisy_labels():
-    """'On noisy labels it does not improve test accuracy at any batch size'"""
+def test_myth_bn_raises_test_accuracy_detectably_at_no_batch_size():
+    """'On noisy labels it raises test accuracy detectably at none of the batch sizes' (page 7
+    measures): every interval's lower end lies well below zero, or the whole interval does."""
     ns = load_snippet("batch_size_noise.py", "batch_norm")
     res = ns["by_batch"]
     for b in ns["batch_sizes"]:
         d = res.diff("accuracy", f"no BN, batch {b}", f"BN, batch {b}")
-        assert d.low < 0 and d.mean < 0.01, b  # no detectable gain, and none worth the name
+        assert d.low < -0.02, b  # no detectable gain, with a margin of 2 points
 
 
 @pytest.mark.claim("pitfalls-myth-l1-zeros")
@@ -480,12 +405,13 @@ NONE, DEFAULT, RESTORE = (
 
 
 @pytest.mark.claim("pitfalls-myth-es-clean")
-def test_myth_early_stopping_changes_little_on_clean_labels(page6):
-    """'With clean labels it changes little.'"""
+def test_myth_early_stopping_changes_clean_accuracy_by_less_than_a_point(page6):
+    """'With clean labels it changes test accuracy by less than a point.' The whole interval
+    lies inside ±1 point (it spans about ±0.3), whichever rule keeps the weights."""
     clean = page6["clean labels"]
     for rule in (DEFAULT, RESTORE):
         d = paired_diff(clean[NONE], clean[rule])
-        assert not d.excludes_zero and abs(d.mean) < 0.01, rule
+        assert -0.01 < d.low and d.high < 0.01, rule
 
 
 @pytest.mark.claim("pitfalls-myth-es-noisy")
@@ -502,8 +428,10 @@ def test_myth_patience_alone_recovers_most_of_the_gain(page6):
 
 
 @pytest.mark.claim("pitfalls-myth-es-restore")
-def test_myth_restoring_adds_no_detectable_gain(page6):
-    """'Restoring the best weights adds no detectable gain on top.'"""
+def test_myth_restoring_adds_far_less_than_patience_alone(page6):
+    """'Restoring the best weights adds far less on top than patience alone gives.' (About one
+    point on top of about sixteen.)"""
     noisy = page6["30% label noise"]
     adds = paired_diff(noisy[DEFAULT], noisy[RESTORE])
-    assert not adds.excludes_zero  # on top of patience 10 alone: no gain, and no loss
+    alone = paired_diff(noisy[NONE], noisy[DEFAULT])
+    assert adds.mean < 0.25 * alone.mean and adds.high < 0.5 * alone.low
