@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import published
 import pytest
-from reglab import load, paired_diff
+from reglab import paired_diff
 
 from conftest import ROOT
 
@@ -53,35 +53,18 @@ def test_keras_defaults_are_as_the_page_says():
     assert (cb.monitor, cb.patience, cb.restore_best_weights) == ("val_loss", 0, False)
 
 
-@pytest.mark.claim("q6-restore-gain-undetected")
-def test_keeping_the_best_epochs_weights_adds_no_detectable_gain(page):
+@pytest.mark.claim("q6-validation-epoch")
+def test_the_validation_epoch_is_a_good_epoch_but_mostly_not_the_best_test_epoch(page):
     """'It does not find the point where the model stops generalizing, as it is often
-    described: it finds a good epoch *on the validation set*, and here keeping the weights
-    from that epoch, rather than the last ones, added no detectable gain.'"""
+    described: it finds a good epoch *on the validation set*, which on most seeds is not the
+    epoch of the best test accuracy.'"""
     for setting in (CLEAN, NOISY):
         restored = acc(page, setting, RESTORE)
-        # not the point itself: on most seeds the epoch chosen on validation scores below
-        # the best test accuracy of the run
+        # on most seeds the epoch chosen on validation scores below the run's best test accuracy
         assert np.mean(restored < peak(page, setting)) > 0.5, setting
-        adds = diff(page, setting, DEFAULT, RESTORE)
-        assert not adds.excludes_zero, setting  # no detectable gain (nor loss), either setting
     # a good epoch: where it matters, the restored weights recover nearly all of the fall
     fall = (peak(page, NOISY) - acc(page, NOISY, NONE)).mean()
     assert diff(page, NOISY, NONE, RESTORE).mean / fall > 0.85
-
-
-@pytest.mark.claim("q6-summary")
-def test_summary_little_on_clean_decisive_on_noisy_default_keeps_nearly_all(page):
-    """'Below, on clean digits it changes little; with noisy labels it is decisive, and
-    Keras's default `restore_best_weights=False` keeps nearly all of the gain.'"""
-    for rule in (DEFAULT, RESTORE):
-        clean = diff(page, CLEAN, NONE, rule)
-        assert not clean.excludes_zero and abs(clean.mean) < 0.01, rule  # changes little
-    gain = diff(page, NOISY, NONE, RESTORE)
-    assert gain.low > 0.10  # decisive: over ten points at the bottom of the 95% interval
-    kept = diff(page, NOISY, NONE, DEFAULT)
-    assert kept.low > 0.10  # the default's gain is decisive too
-    assert 0.85 < kept.mean / gain.mean < 1  # nearly all of the gain, not all of it
 
 
 @pytest.mark.claim("q6-minimum-early")
@@ -92,46 +75,16 @@ def test_noisy_minimum_comes_early(page):
 
 
 @pytest.mark.claim("q6-patience-memorises")
-def test_during_the_patience_window_half_the_seeds_memorise_wrong_labels(page):
+def test_during_the_patience_window_validation_loss_and_training_accuracy_rise(page):
     """'training runs on for `patience` more epochs, while validation loss rises and training
-    accuracy rises too; on half of the seeds, training accuracy by then exceeds the share of
-    labels that are correct, so those networks have started to memorise wrong ones.'"""
-    res = page["full"][NOISY]
-    beyond = []
-    for seed, r in zip(res.seeds, res.runs["no stopping"], strict=True):
+    accuracy rises too.' (How many seeds then pass the correct labels' share is placed on the
+    page as a value.)"""
+    for r in page["full"][NOISY].runs["no stopping"]:
         stop = page["keras_patience"](r.history["val_loss"], patience=10)
         assert stop.stop == stop.best + 10  # patience more epochs
-        correct_share = 1 - load(page["settings"][NOISY], seed).noisy_train.mean()
-        at_best, at_stop = r.history["accuracy"][stop.best - 1], r.history["accuracy"][stop.stop - 1]
-        assert r.history["val_loss"][stop.stop - 1] > r.history["val_loss"][stop.best - 1], seed
-        assert at_stop > at_best, seed  # training accuracy rises too
-        assert at_best < correct_share, seed  # "started": not yet beyond it at the minimum
-        # a network that fitted only the correct labels could not score above their share
-        beyond.append(at_stop > correct_share)
-    assert 2 * sum(beyond) == len(beyond)  # on half of the seeds
-
-
-@pytest.mark.claim("q6-clean-neither")
-def test_clean_labels_stopping_neither_helps_nor_hurts_much(page):
-    """'With clean labels the network barely overfits in accuracy, so stopping early neither
-    helps nor hurts much.'"""
-    runs = page["full"][CLEAN].runs["no stopping"]
-    fall = peak(page, CLEAN) - acc(page, CLEAN, NONE)
-    assert fall.mean() < 0.01  # barely overfits: the last epoch is within a point of the peak
-    assert all(r.history["accuracy"][-1] == 1.0 for r in runs)
-    for rule in (DEFAULT, RESTORE):
-        d = diff(page, CLEAN, NONE, rule)
-        assert -0.01 < d.low and d.high < 0.01, rule  # the whole interval within a point
-
-
-@pytest.mark.claim("q6-noisy-falls")
-def test_noisy_labels_no_stopping_memorises_and_falls_far_below_the_peak(page):
-    """'With 30% label noise the network without stopping memorises the noise, and its test
-    accuracy ends far below its peak.'"""
-    runs = page["full"][NOISY].runs["no stopping"]
-    assert all(r.history["accuracy"][-1] > 0.99 for r in runs)  # fits the wrong labels too
-    fall = peak(page, NOISY) - acc(page, NOISY, NONE)
-    assert fall.mean() > 0.10 and np.all(fall > 0.05)  # far below: over ten points
+        loss, accuracy = r.history["val_loss"], r.history["accuracy"]
+        assert loss[stop.stop - 1] > loss[stop.best - 1]  # validation loss rises
+        assert accuracy[stop.stop - 1] > accuracy[stop.best - 1] + 0.005  # training accuracy too
 
 
 def keras_callback_replay(val_loss, patience, restore):
@@ -167,43 +120,16 @@ def test_the_keras_default_keeps_the_weights_from_patience_epochs_after_the_mini
             assert restored == replay.best  # restore_best_weights=True keeps the minimum's
 
 
-@pytest.mark.claim("q6-default-recovers-most")
-def test_the_keras_default_recovers_most_and_nearly_all_of_the_restored_gain(page):
-    """'Even so, it recovers most of the lost accuracy: its gain over no stopping is nearly
-    all of the gain with `restore_best_weights=True`.'"""
-    kept = diff(page, NOISY, NONE, DEFAULT)
-    assert kept.low > 0
-    fall = (peak(page, NOISY) - acc(page, NOISY, NONE)).mean()
-    assert kept.mean / fall > 0.5  # most of the fall from the peak
-    share = kept.mean / diff(page, NOISY, NONE, RESTORE).mean
-    assert 0.85 < share < 1  # nearly all, not all
-
-
-@pytest.mark.claim("q6-restore-adds")
-def test_restoring_adds_only_a_small_undetected_remainder_and_nearly_all_the_fall(page):
-    """'Restoring the best weights adds only the small remainder, whose 95% interval includes
-    zero; with it, early stopping recovers nearly all of the fall from the peak.'"""
-    adds = diff(page, NOISY, DEFAULT, RESTORE)
-    gain = diff(page, NOISY, NONE, RESTORE)
-    assert adds.low <= 0 <= adds.high  # the interval includes zero
-    assert 0 < adds.mean / gain.mean < 0.15  # only the small remainder of the gain
-    fall = (peak(page, NOISY) - acc(page, NOISY, NONE)).mean()
-    assert 0.85 < gain.mean / fall < 1  # nearly all of it
-
-
 @pytest.mark.claim("q6-gl5")
-def test_gl5_matches_patience_with_noise_but_stops_too_soon_on_clean_labels(page):
-    """'With noisy labels it matches patience plus restore. With clean labels it fires on an
-    early bump of the validation curve and stops too soon, which costs accuracy.'"""
-    noisy = diff(page, NOISY, RESTORE, GL)
-    assert not noisy.excludes_zero and abs(noisy.mean) < 0.01
-    clean = diff(page, CLEAN, RESTORE, GL)
-    assert clean.high < 0  # costs accuracy
-    stops = page["outcomes"][CLEAN]
-    assert stops[GL][1].mean() < 0.5 * stops[RESTORE][1].mean()  # stops too soon
-    for r in page["full"][CLEAN].runs["no stopping"]:  # on a bump: the curve goes on to fall
-        stop = page["prechelt_gl"](r.history["val_loss"], alpha=5)
-        assert min(r.history["val_loss"][stop.stop :]) < r.history["val_loss"][stop.best - 1]
+def test_gl5_fires_on_an_early_bump_of_the_clean_validation_curve(page):
+    """'With clean labels it fires on an early bump of the validation curve, which goes on to
+    fall below the minimum it stopped at'."""
+    for r in page["full"][CLEAN].runs["no stopping"]:
+        curve = r.history["val_loss"]
+        gl = page["prechelt_gl"](curve, alpha=5)
+        patience = page["keras_patience"](curve, patience=10)
+        assert gl.stop < patience.best  # early: before the minimum patience 10 finds
+        assert min(curve[gl.stop :]) < 0.99 * curve[gl.best - 1]  # a bump: the curve falls below it
 
 
 @pytest.mark.claim("q6-linear-roughly-l2", "q6-l2-approximation")

@@ -22,10 +22,22 @@ def modes():
 
 
 @pytest.mark.claim("q7-training-mode-standardises")
-def test_training_mode_always_standardises(modes):
-    """'In training mode the output always has mean 0 and standard deviation 1'."""
+def test_training_mode_standardises_before_scale_and_shift_move(modes):
+    """'In training mode, while the learned scale and shift are still at their initial values
+    (γ = 1, β = 0), the output has mean 0 and standard deviation 1, because each batch is
+    standardised by its own statistics; once training has moved them, it has mean β and
+    standard deviation |γ| instead.'"""
+    keras = pytest.importorskip("keras")
+    bn = modes["bn"]
+    assert np.all(bn.gamma.numpy() == 1) and np.all(bn.beta.numpy() == 0)  # the initial values
     for _, _, t_mean, t_std, _, _ in modes["rows"]:
         assert abs(t_mean) < 1e-3 and abs(t_std - 1) < 1e-2
+    moved = keras.layers.BatchNormalization()
+    moved.build((None, 1))
+    moved.gamma.assign([-2.0])
+    moved.beta.assign([3.0])
+    out = np.asarray(moved(modes["probe"], training=True))
+    assert abs(out.mean() - 3) < 1e-3 and abs(out.std() - 2) < 1e-2  # mean β, std |γ|
 
 
 @pytest.mark.claim("q7-moving-statistics-lag")
@@ -59,17 +71,21 @@ def early():
     return snippet("evaluated_too_early.py")["early"]
 
 
-@pytest.mark.claim("q7-one-epoch-understates")
-def test_evaluating_after_one_epoch_understates_a_bn_network(early):
-    gap = {
-        arm: paired_diff(early[1].extra("batch_statistics", arm), early[1].extra("inference_mode", arm))
-        for arm in early[1].arms
-    }
-    assert gap["momentum 0.99 (default)"].high < -0.05
-    assert gap["momentum 0.9"].mean > gap["momentum 0.99 (default)"].mean  # lower momentum catches up faster
-    for arm in early[30].arms:  # after 30 epochs the two modes agree
-        d = paired_diff(early[30].extra("batch_statistics", arm), early[30].extra("inference_mode", arm))
-        assert abs(d.mean) < 0.01
+@pytest.mark.claim("q7-lower-momentum-faster")
+def test_after_one_epoch_the_moving_statistics_lag_and_a_lower_momentum_catches_up_faster(early):
+    """'After one epoch, 16 steps, the default momentum has moved the moving statistics only a
+    small part of the way towards the data's, and a lower momentum (0.9) catches up faster.'"""
+    steps = -(-500 // 32)  # 500 training examples in batches of 32, Keras's default
+    assert steps == 16
+    assert 1 - 0.99**steps < 0.2  # the share of the distance covered: a small part
+    assert 1 - 0.9**steps > 0.8  # momentum 0.9 covers most of it
+    for epochs in (1, 3):  # faster in the network too: inference mode falls less short
+        res = early[epochs]
+        gap = {
+            arm: paired_diff(res.extra("batch_statistics", arm), res.extra("inference_mode", arm)).mean
+            for arm in res.arms
+        }
+        assert gap["momentum 0.9"] > gap["momentum 0.99 (default)"] + 0.03, epochs
 
 
 @pytest.fixture(scope="module")
@@ -95,24 +111,11 @@ def test_with_bn_training_works_across_the_whole_range(lr_sweep):
     for lr in ("0.01", "0.1", "0.3", "1", "3"):
         assert np.all(lr_sweep.test("accuracy", f"BN, lr {lr}") > 0.9), lr
     d = paired_diff(lr_sweep.test("accuracy", "no BN, lr 0.001"), lr_sweep.test("accuracy", "BN, lr 0.001"))
-    assert d.low > 0
+    assert d.low > 0.2  # higher, by a wide margin
 
 
 def lr_sweep_rates(lr_sweep):
     return [arm.removeprefix("BN, lr ") for arm in lr_sweep.arms if arm.startswith("BN, lr ")]
-
-
-@pytest.mark.claim("q7-answer-learning-rates")
-def test_bn_trains_where_the_network_without_it_fails(lr_sweep):
-    """'Below it trains well at learning rates where the same network without it fails to
-    train.' Failed: test accuracy below 50%, as the page counts."""
-    both = [
-        lr
-        for lr in lr_sweep_rates(lr_sweep)
-        if np.all(lr_sweep.test("accuracy", f"BN, lr {lr}") > 0.9)
-        and lr_sweep.test("accuracy", f"no BN, lr {lr}").mean() < 0.5
-    ]
-    assert {"1", "3"} <= set(both)
 
 
 @pytest.mark.claim("q7-noise-shrinks")
@@ -129,44 +132,16 @@ def by_batch():
     return snippet("batch_size_noise.py")["by_batch"]
 
 
-@pytest.mark.claim("q7-bn-no-test-gain", "q7-answer-no-regularization")
-def test_bn_does_not_improve_test_accuracy_under_label_noise(by_batch):
-    for b in (8, 32, 128):
-        d = by_batch.diff("accuracy", f"no BN, batch {b}", f"BN, batch {b}")
-        assert not d.low > 0, b
-
-
-@pytest.mark.claim("q7-bn-no-test-gain")
-def test_smaller_batches_do_not_make_bn_detectably_better_here(by_batch):
-    """'the smaller, noisier batches do not make BN regularize detectably better': neither
-    in test accuracy nor in how many wrong training labels it reproduces."""
-    for small, large in ((8, 32), (8, 128), (32, 128)):
-        d = by_batch.diff("accuracy", f"BN, batch {large}", f"BN, batch {small}")
-        assert not d.low > 0, (small, large)
-        fewer = paired_diff(
-            by_batch.extra("wrong_labels_fitted", f"BN, batch {small}"),
-            by_batch.extra("wrong_labels_fitted", f"BN, batch {large}"),
-        )
-        assert not fewer.low > 0, (small, large)  # the smaller batch does not memorise detectably less
-
-
-@pytest.mark.claim("q7-bn-memorises", "q7-answer-no-regularization")
+@pytest.mark.claim("q7-bn-memorises")
 def test_bn_networks_reproduce_most_wrong_training_labels(by_batch):
-    """'With BN the network reproduces most of the wrong training labels at every batch
-    size' (inference mode, on the training split)."""
-    for b in (8, 32, 128):
+    """'This is a case where it does not: with BN the network reproduces most of the wrong
+    training labels at every batch size' (inference mode, on the training split)."""
+    for b in by_batch_sizes(by_batch):
         assert np.all(by_batch.extra("wrong_labels_fitted", f"BN, batch {b}") > 0.5), b
 
 
-@pytest.mark.claim("q7-no-bn-batch-128")
-def test_without_bn_at_batch_128_about_half_and_a_higher_test_score(by_batch):
-    """'At batch 128, where it gets the fewest updates, the network without BN reproduces
-    only about half of them, and it scores higher on the test set than with BN.'"""
-    half = by_batch.extra("wrong_labels_fitted", "no BN, batch 128").mean()
-    assert 0.4 < half < 0.6
-    for b in (8, 32):  # only at batch 128
-        assert by_batch.extra("wrong_labels_fitted", f"no BN, batch {b}").mean() > 0.9
-    assert by_batch.diff("accuracy", "BN, batch 128", "no BN, batch 128").low > 0
+def by_batch_sizes(by_batch):
+    return [int(arm.removeprefix("BN, batch ")) for arm in by_batch.arms if arm.startswith("BN, batch ")]
 
 
 @pytest.mark.claim("q7-ioffe-same-rate")
