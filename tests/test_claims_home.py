@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from reglab import Results, RunResult, report, tables
+from reglab import Results, RunResult, report
 
 from conftest import ROOT
 
@@ -29,15 +29,23 @@ def fake(name: str, shifts: dict[str, float], seconds: float = 1.0) -> report.En
 
 def test_the_headline_is_the_declared_comparison_not_the_largest_change(monkeypatch):
     monkeypatch.setitem(report.HEADLINES, "e", report.Headline("Small vs base", "base", "small"))
-    table = tables.experiments([fake("e", {"base": 0.0, "small": 0.02, "worse": -0.1})])
-    row = table.splitlines()[2]
-    assert row.startswith("| Small vs base | +2.2 pp (95% CI +0.8 to +3.6) | raises test accuracy | 5 |")
-    assert "worse" not in row
+    h, d = report.headline(fake("e", {"base": 0.0, "small": 0.02, "worse": -0.1}))
+    assert (h.label, h.baseline, h.treatment) == ("Small vs base", "base", "small")
+    assert d.pp() == "+2.2 pp (95% CI +0.8 to +3.6)" and d.n == 5
 
 
-def test_an_undetectable_difference_is_labelled_so(monkeypatch):
-    monkeypatch.setitem(report.HEADLINES, "e", report.Headline("Same vs base", "base", "same"))
-    assert "no detectable change" in tables.experiments([fake("e", {"base": 0.0, "same": 0.0})])
+def test_a_snippet_declares_its_own_headline(tmp_path, monkeypatch):
+    snippet = tmp_path / "topic" / "toy.py"
+    snippet.parent.mkdir()
+    snippet.write_text('HEADLINE = ("Small vs base, toy", "base", "small")\n')
+    monkeypatch.setattr(report, "SNIPPETS", tmp_path)
+    entry = fake("undeclared in report", {"base": 0.0, "small": 0.02})
+    entry = report.Entry(entry.page, entry.title, "topic/toy.py", entry.results)
+    h, d = report.headline(entry)
+    assert (h.label, h.baseline, h.treatment) == ("Small vs base, toy", "base", "small")
+    snippet.write_text("HEADLINE = ('only two', 'base')\n")
+    with pytest.raises(ValueError, match="topic/toy.py: HEADLINE must be"):
+        report.headline(entry)
 
 
 def test_an_experiment_without_a_declared_headline_is_named_in_the_error():
@@ -47,24 +55,32 @@ def test_an_experiment_without_a_declared_headline_is_named_in_the_error():
 
 def test_every_experiment_declares_a_headline_between_arms_it_has():
     for e in report.experiments():
-        h = report.HEADLINES[e.results.name]
+        h = report.headline(e)[0]
         assert h.baseline in e.results.arms, (e.results.name, h.baseline)
         assert h.treatment in e.results.arms or h.treatment == report.RESTORED, (e.results.name, h.treatment)
         assert h.label and "q" + e.page[:2].lstrip("0") not in h.label  # reader labels, not ids
 
 
-def test_the_home_page_answers_all_nine_questions_with_a_number():
-    entries = report.experiments()
-    rows = tables.answers(entries, (0.01, 0.1, 1e-10, 0.2)).splitlines()[2:]
-    assert [r.split("](")[0].removeprefix("| [")[:2] for r in rows] == [f"{n}." for n in range(1, 10)]
-    assert all(re.search(r"\(95% CI [-+]\d", r) for i, r in enumerate(rows) if i != 1)
+def _rows(html: str, header: str) -> list[list[str]]:
+    """The body rows of the table whose header row starts with ``header``, as cell texts."""
+    table = next(t for t in re.findall(r"<table>.*?</table>", html, re.S) if f"<th>{header}</th>" in t)
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    ]
 
 
-def test_run_times_are_slowest_first_and_shares_add_up():
-    entries = [fake("fast", {"a": 0}, 1.0), fake("slow", {"a": 0}, 9.0), fake("mid", {"a": 0}, 4.0)]
-    rows = tables.run_times(entries).splitlines()[2:]
-    assert [r.split("|")[1].strip() for r in rows] == ["slow", "mid", "fast"]
-    assert sum(int(re.search(r"(\d+)% \|$", r)[1]) for r in rows) == pytest.approx(100, abs=2)
+def test_the_home_page_answers_all_nine_questions_with_a_number(built_site):
+    rows = _rows((built_site / "index.html").read_text(), "question")
+    assert [r[0][:2] for r in rows] == [f"{n}." for n in range(1, 10)]
+    assert all(re.search(r"\(95% CI [-+]\d", r[1]) for i, r in enumerate(rows) if i != 1)
+
+
+def test_run_times_are_slowest_first_and_shares_add_up(built_site):
+    rows = _rows((built_site / "index.html").read_text(), "experiment")
+    seconds = [float(r[4].removesuffix(" s")) for r in rows]
+    assert len(rows) >= 20 and seconds == sorted(seconds, reverse=True)
+    assert sum(int(r[6].removesuffix("%")) for r in rows) == pytest.approx(100, abs=len(rows) / 2)
 
 
 def test_every_experiment_file_is_shown_on_a_page():

@@ -64,8 +64,11 @@ def test_summary_table_rows_and_paired_difference():
     table = tables.summary(res, baseline="base")
     assert table.count("\n") == 5  # header, rule, two arms, one difference
     assert res.diff("accuracy", "base", "treated").pp() in table
-    sentence = tables.verdict(res, "base", "treated", "Here")
-    assert sentence.startswith("Here: treated raises test accuracy")
+
+
+def test_a_markdown_table_has_its_header_rule_and_one_line_per_row():
+    table = tables.markdown(["arm", "seeds"], [["none", 5], ["dropout 0.5", 5]])
+    assert table == "| arm | seeds |\n|---|---|\n| none | 5 |\n| dropout 0.5 | 5 |\n"
 
 
 def test_every_data_colour_keeps_3_to_1_contrast_in_both_palettes_and_yellow_is_gone():
@@ -120,17 +123,6 @@ def test_a_figure_never_renders_its_smallest_text_below_10_px():
     assert 'tabindex="0"' in svg  # the box scrolls on a phone, so keyboards can scroll it too
 
 
-def test_versus_none_lists_every_arm_with_its_holm_verdict():
-    from reglab import holm
-
-    res = fake_results()
-    family = holm({"treated": (res.test("accuracy", "base"), res.test("accuracy", "treated"))})
-    table = tables.versus_none(res, family, baseline="base")
-    rows = table.strip().splitlines()
-    assert len(rows) == 4 and rows[2].startswith("| base |") and rows[2].endswith("| — | — |")
-    assert family["treated"].diff.pp() in rows[3] and rows[3].endswith(f"| {family['treated'].verdict} |")
-
-
 def double_descent_curves() -> tuple[np.ndarray, np.ndarray]:
     """Three seeds over six widths: high error, a dip at index 1, a peak at index 3 where
     the training error first reaches 0 in every seed, and a fall after it."""
@@ -138,24 +130,6 @@ def double_descent_curves() -> tuple[np.ndarray, np.ndarray]:
     train = np.array([[0.6, 0.3, 0.1, 0.0, 0.0, 0.0]] * 3)
     train[1, 2] = 0.0  # one seed fits earlier: not yet every seed
     return test, train
-
-
-def test_descent_landmarks_find_the_dip_before_fitting_and_the_peak_after_it():
-    test, train = double_descent_curves()
-    assert tables.descent_landmarks(test, train) == (1, 3)
-    assert tables.first_fit(train) == 3 and tables.first_fit(train[:, :3]) is None
-    # The highest error overall (the narrowest model) is not the peak of the second descent.
-    assert test.mean(axis=0).argmax() == 0
-
-
-def test_double_descent_table_sets_ours_beside_the_papers_landmarks():
-    test, train = double_descent_curves()
-    paper = {"low": ((16,), (0.47,)), "peak": ((47, 61), (0.54, 0.54)), "wide": ((300,), (0.455,))}
-    table = tables.double_descent((2, 4, 8, 16, 32, 64), test, train, paper)
-    assert f"n = 4: {mean_ci(test[:, 1]).pct()}" in table and "about 47%" in table
-    assert f"n = 16: {mean_ci(test[:, 3]).pct()}" in table and "n ≈ 47–61: about 54%" in table
-    assert "| training error 0 in every seed, from | n = 16 |" in table
-    assert f"n = 64: {mean_ci(test[:, 5]).pct()}" in table and "about 45.5%" in table
 
 
 def test_a_sweep_draws_and_describes_its_marks_and_reference_points():
@@ -172,20 +146,3 @@ def test_a_sweep_draws_and_describes_its_marks_and_reference_points():
     )
     label = re.search(r'aria-label="([^"]*)"', svg)[1]
     assert "fits every seed at 16" in label and "the paper: 16 → 0.470, 300 → 0.455" in label
-
-
-def test_transfer_grid_marks_which_rows_keep_the_digits_verdict():
-    from reglab import holm
-
-    res = fake_results()
-    base, treated = res.test("accuracy", "base"), res.test("accuracy", "treated")
-    helps = holm({"dropout": (base, treated)})  # a clear gain
-    nothing = holm({"dropout": (base, base + np.array([1e-3, -1e-3, 2e-3, -2e-3, 0.0]))})
-    table = tables.transfer_grid(
-        nothing, [("A", "MLP", helps), ("B", "CNN", nothing | holm({"augment": (base, treated)}))]
-    )
-    rows = table.strip().splitlines()[2:]
-    assert rows[0].endswith("| (the digits finding) |") and "| no detectable effect:" in rows[0]
-    assert rows[1].startswith("| A | MLP | dropout | helps:") and rows[1].endswith("| no |")
-    assert rows[2].startswith("| B | CNN | dropout |") and rows[2].endswith("| yes |")
-    assert rows[3].endswith("| not measured on digits |")

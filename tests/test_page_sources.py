@@ -41,5 +41,9 @@ def test_the_answer_is_sentences_in_the_page_not_printed_by_code(page):
     assert "source=" not in fences[0]["info"], "the Answer's code is not shown (the experiment is, below)"
     prose = FENCE.sub("", answer).replace("## Answer", "")
     lead = prose.strip().split("\n\n")[0]
-    assert lead.count(". ") >= 1 and "{{" in prose, "two or more plain sentences, with values placed from the results"
-    assert "95% CI" not in lead and ":pp }}" not in lead.split(". ")[0], "the first sentence carries no interval"
+    assert lead.count(". ") >= 1 and "{{" in prose, (
+        "two or more plain sentences, with values placed from the results"
+    )
+    assert "95% CI" not in lead and ":pp }}" not in lead.split(". ")[0], (
+        "the first sentence carries no interval"
+    )

@@ -26,6 +26,7 @@ from .stats import Comparison, MeanCI, holm, paired_diff
 from .stopping import keras_patience
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
+SNIPPETS = _CHECKOUT / "snippets"  # where an entry's snippet (its path) lives
 
 FILE = "_build-report.json"
 _pages: dict[str, list[dict]] = {}
@@ -191,7 +192,9 @@ class Headline:
 RESTORED = "early stopping (patience 10, restore best)"
 
 # Every experiment declares the comparison it headlines; tests/test_claims_home.py fails
-# when an experiment has none. Add a line here when you add an experiment.
+# when an experiment has none. A new experiment declares it in its own snippet instead:
+# HEADLINE = ("label", "baseline arm", "treated arm"), which applies to every experiment
+# of that snippet not named here.
 HEADLINES: dict[str, Headline] = {
     "q1 200 images, clean labels": Headline(
         "Dropout 0.5 vs none, 200 clean digits", "no regularization", "dropout 0.5"
@@ -304,13 +307,31 @@ def test_accuracy(results: Results, arm: str) -> np.ndarray:
     raise KeyError(f"{results.name!r} has no arm or rule {arm!r}")
 
 
+def declared_headline(snippet: str) -> Headline | None:
+    """The ``HEADLINE = (label, baseline, treatment)`` a snippet declares at its top level."""
+    path = SNIPPETS / snippet
+    if not path.is_file():
+        return None
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "HEADLINE" for t in node.targets):
+            value = ast.literal_eval(node.value)
+            if not (isinstance(value, tuple) and len(value) == 3 and all(isinstance(v, str) for v in value)):
+                raise ValueError(
+                    f"{snippet}: HEADLINE must be (label, baseline arm, treated arm), three strings"
+                )
+            return Headline(*value)
+    return None
+
+
 def headline(entry: Entry) -> tuple[Headline, MeanCI]:
     """The experiment's declared comparison and its paired test-accuracy difference."""
-    if entry.results.name not in HEADLINES:
+    h = HEADLINES.get(entry.results.name) or declared_headline(entry.snippet)
+    if h is None:
         raise KeyError(
-            f"experiment {entry.results.name!r} declares no headline: add it to reglab.report.HEADLINES"
+            f"experiment {entry.results.name!r} declares no headline: add HEADLINE = (label, baseline, "
+            f"treatment) to {entry.snippet}"
         )
-    h = HEADLINES[entry.results.name]
     base, treated = test_accuracy(entry.results, h.baseline), test_accuracy(entry.results, h.treatment)
     return h, paired_diff(base, treated)
 
