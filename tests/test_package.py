@@ -4,12 +4,16 @@ requirements.txt pins."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
 import venv
 
 from conftest import ROOT
+
+
+_JUNK = shutil.ignore_patterns("__pycache__", ".ruff_cache")
 
 
 def _requirements() -> dict[str, str]:
@@ -26,9 +30,12 @@ def test_the_package_pins_what_requirements_txt_pins():
 
 
 def test_the_lab_installs_into_a_fresh_environment(tmp_path):
+    source = tmp_path / "source"  # a copy: setuptools writes build/ beside what it builds
+    shutil.copytree(ROOT / "snippets" / "reglab", source / "snippets" / "reglab", ignore=_JUNK)
+    shutil.copy(ROOT / "pyproject.toml", source)
     wheels = tmp_path / "wheels"
     build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet"]
-    subprocess.run([*build, "-w", str(wheels), str(ROOT)], check=True, cwd=tmp_path)
+    subprocess.run([*build, "-w", str(wheels), str(source)], check=True, cwd=tmp_path)
     (wheel,) = wheels.glob("reglab-*.whl")
     env = tmp_path / "env"
     venv.create(env, with_pip=True)
