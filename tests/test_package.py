@@ -12,7 +12,6 @@ import venv
 
 from conftest import ROOT
 
-
 _JUNK = shutil.ignore_patterns("__pycache__", ".ruff_cache")
 
 
