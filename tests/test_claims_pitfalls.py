@@ -406,7 +406,7 @@ NONE, DEFAULT, RESTORE = (
 
 @pytest.mark.claim("pitfalls-myth-es-clean")
 def test_myth_early_stopping_changes_clean_accuracy_by_less_than_a_point(page6):
-    """'With clean labels it changes test accuracy by less than a point.' The whole interval
+    """'On clean 8×8 digits it changes test accuracy by less than a point.' The whole interval
     lies inside ±1 point (it spans about ±0.3), whichever rule keeps the weights."""
     clean = page6["clean labels"]
     for rule in (DEFAULT, RESTORE):

@@ -41,7 +41,7 @@ def dropout_effects_on_gap(sizes, runs):
 
 @pytest.mark.claim("q4-more-data-beats-dropout")
 def test_more_data_shrinks_the_gap_far_more_than_dropout(by_size):
-    """ "Second, on an easy task with clean labels, more data shrinks the gap far more than
+    """ "Second, on an easy task with clean labels, more data moves the gap far more than
     dropout does." """
     sizes, runs = by_size
     dropout = max(abs(d.mean) for d in dropout_effects_on_gap(sizes, runs))

@@ -71,9 +71,9 @@ def test_noisy_labels_rate_09_gains_less_than_half_as_much_as_08(sweeps):
 
 @pytest.mark.claim("q5-more-epochs", "q5-epochs-grow")
 def test_epochs_to_best_validation_loss_grow_with_the_rate(sweeps):
-    """'It trains one network, but the higher the rate, the more epochs that network needs
-    before its validation loss bottoms out.' and 'the number of epochs before validation
-    loss bottoms out grows with the rate, in both settings.'"""
+    """'Dropout trains one network, but the higher the rate, the later in training its
+    validation loss reaches its lowest point.' and 'the epoch at which validation loss is
+    lowest comes later as the rate grows, in both settings.'"""
     for name, s in sweeps.items():
         epochs = [s.best_epoch(a).mean() for a in s.arms]
         assert all(a < b for a, b in zip(epochs, epochs[1:], strict=False)), name  # at every step

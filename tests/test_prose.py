@@ -29,7 +29,7 @@ def test_a_glued_difference_renders_in_every_format():
         (MeanCI(0.05, 0.02, 0.08, 5), "raises", "higher"),
         (MeanCI(-0.05, -0.08, -0.02, 5), "lowers", "lower"),
         (MeanCI(0.001, -0.004, 0.006, 5), "has no effect larger than 1 pp on", "within ±1 pp"),
-        (MeanCI(0.001, -0.02, 0.022, 5), "has no clear effect (inconclusive) on", "inconclusive"),
+        (MeanCI(0.001, -0.02, 0.022, 5), "has an inconclusive effect on", "inconclusive"),
     ],
 )
 def test_the_four_verdicts(diff, words, cell):

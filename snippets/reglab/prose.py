@@ -52,32 +52,38 @@ def _signed(value: float, digits: int) -> str:
     return signed(value, digits)
 
 
+def _kind(d: MeanCI, margin: float) -> str:
+    """Which of the four verdicts a paired difference in accuracy earns."""
+    if d.low > 0:
+        return "up"
+    if d.high < 0:
+        return "down"
+    return "within" if -margin < d.low and d.high < margin else "inconclusive"
+
+
 def verdict(d: MeanCI, margin: float = MARGIN) -> str:
     """The verdict on a paired difference in accuracy, as a verb phrase that reads before
     its object ("dropout {verdict} test accuracy"):
 
     - ``"raises"`` / ``"lowers"``: the 95% interval excludes zero;
     - ``"has no effect larger than 1 pp on"``: the interval lies inside ±``margin``;
-    - ``"has no clear effect (inconclusive) on"``: neither.
+    - ``"has an inconclusive effect on"``: neither.
     """
-    if d.low > 0:
-        return "raises"
-    if d.high < 0:
-        return "lowers"
-    if -margin < d.low and d.high < margin:
-        return f"has no effect larger than {_number(margin * 100, 0)} pp on"
-    return "has no clear effect (inconclusive) on"
+    size = _number(margin * 100, 0)
+    words = {
+        "up": "raises",
+        "down": "lowers",
+        "within": f"has no effect larger than {size} pp on",
+        "inconclusive": "has an inconclusive effect on",
+    }
+    return words[_kind(d, margin)]
 
 
 def short_verdict(d: MeanCI, margin: float = MARGIN) -> str:
     """:func:`verdict` as a table cell: higher, lower, within ±1 pp, inconclusive."""
-    if d.low > 0:
-        return "higher"
-    if d.high < 0:
-        return "lower"
-    if -margin < d.low and d.high < margin:
-        return f"within ±{_number(margin * 100, 0)} pp"
-    return "inconclusive"
+    size = _number(margin * 100, 0)
+    words = {"up": "higher", "down": "lower", "within": f"within ±{size} pp", "inconclusive": "inconclusive"}
+    return words[_kind(d, margin)]
 
 
 def _points(value: float) -> str:

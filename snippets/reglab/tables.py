@@ -86,7 +86,8 @@ def transfer(
     beside its verdict on the digits, and whether the digits finding transfers (``only``:
     these techniques)."""
     lines = [
-        f"| technique | does the digits finding transfer? | MNIST-1D, Δ vs none | digits, {digits_setting} |",
+        f"| technique | does the digits finding transfer? | MNIST-1D, Δ vs none (verdict after Holm) "
+        f"| digits, {digits_setting} (verdict after Holm) |",
         "|---|---|---|---|",
     ]
     for t, c in family.items():
