@@ -331,16 +331,17 @@ def test_dark_palette_has_no_serious_accessibility_violations(scans, path):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_notebook_page_typesets_its_math_and_reads_in_both_palettes(server, browser, scheme):
-    """Math in the notebook's Markdown cells is typeset by the bundled KaTeX, never its code;
+    """Math in the notebook's text (Markdown cells, and the sentences %%prose cells show) is
+    typeset by the bundled KaTeX, never its code;
     the notebook's code and text meet the site's contrast; a screenshot goes to
     test-artifacts/ for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page.goto(urljoin(server, "notebooks/03-l1-vs-l2/"), wait_until="networkidle")
     settled(page)
-    assert page.locator(".jp-MarkdownCell .katex").count() > 5
+    assert page.locator(".jp-MarkdownCell .katex, .jp-OutputArea .katex").count() > 5
     assert page.locator(".katex-error").count() == 0
-    assert page.locator(".jp-CodeCell .katex").count() == 0
+    assert page.locator(".jp-InputArea .katex").count() == 0
     assert page.locator(".jp-OutputArea svg.reglab-figure").count() >= 1
     code = page.locator(".jp-CodeCell .highlight-ipynb").first
     ink = code.evaluate("e => getComputedStyle(e.querySelector('span') || e).color")
