@@ -341,7 +341,7 @@ def test_a_notebook_page_typesets_its_math_and_reads_in_both_palettes(server, br
     settled(page)
     assert page.locator(".jp-MarkdownCell .katex, .jp-OutputArea .katex").count() > 5
     assert page.locator(".katex-error").count() == 0
-    assert page.locator(".jp-InputArea .katex").count() == 0
+    assert page.locator(".jp-CodeCell .jp-InputArea .katex").count() == 0
     assert page.locator(".jp-OutputArea svg.reglab-figure").count() >= 1
     code = page.locator(".jp-CodeCell .highlight-ipynb").first
     ink = code.evaluate("e => getComputedStyle(e.querySelector('span') || e).color")

@@ -1,5 +1,6 @@
 // Typeset math with the KaTeX bundled in this site (no network): arithmatex spans on the
-// pages, and the Markdown cells of a notebook page (never its code, whose "$" is not math).
+// pages, and on a notebook page its Markdown cells and the sentences its %%prose cells
+// show (never its code, whose "$" is not math).
 const KATEX_OPTIONS = {
   delimiters: [
     { left: "$$", right: "$$", display: true },
@@ -11,6 +12,7 @@ const KATEX_OPTIONS = {
 
 document$.subscribe(({ body }) => {
   const notebook = body.querySelector(".jupyter-wrapper");
-  const roots = notebook ? notebook.querySelectorAll(".jp-MarkdownCell") : [body];
+  const text = ".jp-MarkdownCell, .celltag_prose .jp-OutputArea";
+  const roots = notebook ? notebook.querySelectorAll(text) : [body];
   for (const root of roots) renderMathInElement(root, KATEX_OPTIONS);
 });
