@@ -65,6 +65,11 @@ def test_a_missing_value_or_format_is_named(text, message):
         prose.place(text, {"share": {"": "1", "pct": "100%"}})
 
 
+def test_several_values_glue_in_one_call():
+    prose.glue(rate="0.4", runs=3)
+    assert prose.place("{{ rate }}, {{ runs }}", prose.take()) == "0.4, 3"
+
+
 def test_bad_names_and_values_are_refused():
     with pytest.raises(prose.ProseError, match="not a value name"):
         prose.glue("two words", 1.0)

@@ -143,15 +143,18 @@ def _formats(value: Any) -> dict[str, Callable[[Any], str]]:
     raise ProseError(f"cannot place a {type(value).__name__} in prose: glue a MeanCI, a number or a string")
 
 
-def glue(name: str, value: Any) -> Any:
-    """Name ``value`` for the page's prose, rendered in every format its type has; returns
-    ``value``. ``{{ name }}`` or ``{{ name:format }}`` in the page's Markdown places it."""
-    if not NAME.fullmatch(name):
-        raise ProseError(f"{name!r} is not a value name (letters, digits and _, starting with a letter)")
-    kind = _formats(value)
-    plain = float(value) if "r1" in kind else value  # numpy scalars as floats
-    rendered = {fmt: render(plain) for fmt, render in kind.items()}
-    _glued[name] = rendered
+def glue(name: str | None = None, value: Any = None, /, **named: Any) -> Any:
+    """Name values for the page's prose, each rendered in every format its type has:
+    ``glue("gain", diff)`` or ``glue(gain=diff, rate="0.4")``; returns ``value``.
+    ``{{ name }}`` or ``{{ name:format }}`` in the page's Markdown places it."""
+    if name is not None:
+        named = {name: value, **named}
+    for key, item in named.items():
+        if not NAME.fullmatch(key):
+            raise ProseError(f"{key!r} is not a value name (letters, digits and _, starting with a letter)")
+        kind = _formats(item)
+        plain = float(item) if "r1" in kind else item  # numpy scalars as floats
+        _glued[key] = {fmt: render(plain) for fmt, render in kind.items()}
     return value
 
 
