@@ -21,6 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reglab import prose  # light: the placeholder syntax, not TensorFlow
+
 if TYPE_CHECKING:
     import nbformat
 
@@ -31,7 +33,6 @@ OUT = ROOT / "notebooks"
 SNIPPET_BASES = (ROOT, ROOT / "snippets")  # the base_path of pymdownx.snippets in mkdocs.yml
 
 PAGE = re.compile(r"^\d\d-[\w-]+\.md$")
-PLACEHOLDER = re.compile(r"\{\{\s*[A-Za-z]\w*\s*(?::\s*\w+\s*)?\}\}")  # as reglab.prose.PLACEHOLDER
 PROSE_ID = "prose-"
 PROSE_TAG = "prose"  # the site shows a %%prose cell's output, not its input
 INSTALL_TAG = "pip-install"
@@ -180,10 +181,10 @@ def build(page_path: Path, page_text: str | None = None) -> nbformat.NotebookNod
         fence_id = cell.metadata.get("id")
         if cell.cell_type == "code":
             cells.append(v4.new_code_cell(cell.source, id=fence_id or f"code-{index}"))
-        elif PLACEHOLDER.search(cell.source):  # sentences with values: shown by %%prose
-            prose = v4.new_code_cell(f"%%prose\n{cell.source.strip()}", id=f"{PROSE_ID}{index}")
-            prose.metadata["tags"] = [PROSE_TAG]
-            cells.append(prose)
+        elif prose.PLACEHOLDER.search(cell.source):  # sentences with values: shown by %%prose
+            sentences = v4.new_code_cell(f"%%prose\n{cell.source.strip()}", id=f"{PROSE_ID}{index}")
+            sentences.metadata["tags"] = [PROSE_TAG]
+            cells.append(sentences)
         else:
             cells.append(v4.new_markdown_cell(cell.source.strip(), id=f"text-{index}"))
     return v4.new_notebook(

@@ -143,7 +143,7 @@ def test_no_placeholder_is_left_in_the_built_site(built_site):
     left = {
         str(page.relative_to(built_site)): found
         for page in built_site.rglob("*.html")
-        if (found := re.findall(r"\{\{\s*[A-Za-z]\w*\s*(?::\s*\w+\s*)?\}\}", _without_code(page.read_text())))
+        if (found := [m[0] for m in prose.PLACEHOLDER.finditer(_without_code(page.read_text()))])
     }
     assert not left
 
