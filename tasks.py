@@ -5,6 +5,9 @@
     python3 tasks.py build    set up, then build the site strictly into site/
     python3 tasks.py test     set up, then run the whole test suite (extra args go to pytest)
     python3 tasks.py setup    set up only
+    python3 tasks.py robustness   rebuild into a second cache with oneDNN's numeric kernels
+                              (TF_ENABLE_ONEDNN_OPTS=1), then run the claim tests against
+                              both caches (a cold build: not part of `test` or CI)
 
 The browser tests use REGLAB_CHROMIUM (a path to a Chromium executable) when it is set,
 else Debian's chromium, else the Chromium of `.venv/bin/python -m playwright install`;
@@ -95,12 +98,39 @@ def test_tools() -> None:
         )
 
 
+def robustness(extra: list[str]) -> int:
+    """Do the claims hold when the numbers round differently? Build the site into a second
+    result cache with oneDNN's kernels (another reduction order, as another CPU would
+    give), then run every claim test against the usual cache and against that one."""
+    env = {**os.environ, **ENV}
+    cache = ROOT / ".cache" / "reglab-onednn"
+    other = {**env, "TF_ENABLE_ONEDNN_OPTS": "1", "REGLAB_CACHE_DIR": str(cache)}
+    say(f"building into {cache.relative_to(ROOT)}/ with TF_ENABLE_ONEDNN_OPTS=1 (cold: about 15 minutes)")
+    site = ROOT / ".cache" / "site-onednn"
+    if subprocess.call(
+        [str(PYTHON), "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=ROOT, env=other
+    ):
+        say("the oneDNN build failed")
+        return 1
+    claims = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_claims_*.py"))
+    outcome = {}
+    for name, run_env in (("default kernels", env), ("oneDNN kernels", other)):
+        say(f"claim tests against the {name}' cache")
+        outcome[name] = subprocess.call(
+            [str(PYTHON), "-m", "pytest", "-q", *claims, *extra], cwd=ROOT, env=run_env
+        )
+    for name, code in outcome.items():
+        say(f"claim tests, {name}: {'passed' if code == 0 else 'FAILED'}")
+    return max(outcome.values())
+
+
 def main(argv: list[str]) -> int:
     commands = {
         "serve": ["-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000"],
         "build": ["-m", "mkdocs", "build", "--strict"],
         "test": ["-m", "pytest"],
         "setup": None,
+        "robustness": None,
     }
     if not argv or argv[0] not in commands:
         print(__doc__.strip(), file=sys.stderr)
@@ -112,6 +142,8 @@ def main(argv: list[str]) -> int:
     except subprocess.CalledProcessError as exc:
         say(f"set-up failed: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
         return 1
+    if argv[0] == "robustness":
+        return robustness(argv[1:])
     if commands[argv[0]] is None:
         return 0
     env = {**os.environ, **ENV}

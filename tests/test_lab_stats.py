@@ -62,23 +62,32 @@ def test_holm_matches_the_step_down_procedure_by_hand():
         by_hand[i] = running
     assert np.allclose([family[i].p for i in pairs], p)
     assert np.allclose([family[i].p_holm for i in pairs], by_hand)
-    assert family[4].verdict == "helps" and family[0].verdict == "no detectable effect"
+    assert family[4].verdict == "helps" and not family[0].detected
+    assert family[0].verdict in {"within ±1 pp", "inconclusive"}
 
 
 def test_holm_makes_fewer_or_equal_verdicts_than_unadjusted_intervals():
     rng = np.random.default_rng(1)
     pairs = {i: (rng.normal(0, 1, 5), rng.normal(0, 1, 5) + 0.9) for i in range(20)}
     family = holm(pairs)
-    adjusted = sum(c.verdict != "no detectable effect" for c in family.values())
+    adjusted = sum(c.detected for c in family.values())
     unadjusted = sum(c.diff.excludes_zero for c in family.values())
     assert adjusted < unadjusted  # the correction bites on 20 comparisons of 5 seeds
     for c in family.values():  # a CI that excludes zero is the unadjusted test at 5%
         assert c.diff.excludes_zero == (c.p < 0.05)
 
 
+def test_an_undetected_difference_is_equivalent_only_inside_the_margin():
+    from reglab.stats import Comparison
+
+    assert Comparison(MeanCI(0.002, -0.006, 0.009, 5), 0.5, 0.9).verdict == "within ±1 pp"
+    assert Comparison(MeanCI(0.002, -0.016, 0.020, 5), 0.5, 0.9).verdict == "inconclusive"
+    assert Comparison(MeanCI(0.002, 0.001, 0.003, 5), 0.01, 0.04).verdict == "helps"
+
+
 def test_holm_reads_a_constant_gap_as_certain_and_no_gap_as_nothing():
     family = holm({"same": ([1, 2, 3], [1, 2, 3]), "shifted": ([1, 2, 3], [0, 1, 2])})
-    assert family["same"].p == 1.0 and family["same"].verdict == "no detectable effect"
+    assert family["same"].p == 1.0 and family["same"].verdict == "within ±1 pp"
     assert family["shifted"].p == 0.0 and family["shifted"].verdict == "hurts"
 
 
@@ -117,5 +126,5 @@ def test_versus_published_is_welchs_interval_and_test_from_the_published_summary
     assert got["MLP"].p == pytest.approx(welch.pvalue)
     assert got["MLP"].diff.mean == pytest.approx(np.mean(ours) - 0.68)
     assert (got["MLP"].diff.low, got["MLP"].diff.high) == pytest.approx((ci.low, ci.high))
-    assert got["same"].verdict == "no detectable effect" and got["MLP"].verdict == "hurts"
+    assert got["same"].verdict == "inconclusive" and got["MLP"].verdict == "hurts"
     assert got["MLP"].p_holm == pytest.approx(min(1.0, 2 * got["MLP"].p))

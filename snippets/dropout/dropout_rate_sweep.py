@@ -1,6 +1,6 @@
 import keras
 import numpy as np
-from reglab import DataSpec, run
+from reglab import DataSpec, run, tuning
 
 
 def build_mlp(rate: float) -> keras.Model:
@@ -55,7 +55,7 @@ def final_model(model: keras.Model, split) -> dict[str, float]:
     return out
 
 
-rates = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9]
+rates = [0.0, 0.1, 0.2, 0.4, 0.6, 0.8]
 arms = {f"rate {r}": {"rate": r} for r in rates}
 settings = {
     "clean labels": DataSpec(n_train=500),
@@ -70,6 +70,21 @@ sweeps = {
         seeds=5,
         epochs=80,
         probe=final_model,
+        track_test=True,
     )
     for name, spec in settings.items()
+}
+# The rate chosen per seed on validation data, alone and with early stopping.
+grid = [f"rate {r}" for r in rates[1:]]
+tuned = {
+    name: {
+        "dropout": tuning.tune(res, grid, label="dropout"),
+        "early stopping": tuning.tune(
+            res, ["rate 0.0"], stopping=tuning.stopping_grid()
+        ),
+        "dropout + early stopping": tuning.tune(
+            res, grid, stopping=tuning.stopping_grid()
+        ),
+    }
+    for name, res in sweeps.items()
 }

@@ -47,4 +47,5 @@ noisy = run(
     data=DataSpec(**DATA, label_noise=0.3),
     seeds=SEEDS,
     epochs=EPOCHS[1],
+    track_test=True,  # per-epoch test scores, to replay early stopping on both arms
 )

@@ -1,6 +1,6 @@
 import keras
 import numpy as np
-from reglab import DataSpec, run
+from reglab import DataSpec, run, tuning
 
 
 def build_mlp(l1: float, l2: float) -> keras.Model:
@@ -38,18 +38,21 @@ def first_layer(model: keras.Model, split) -> dict:
     }
 
 
-arms = {
-    "none": {"l1": 0.0, "l2": 0.0},
-    "L1 (1e-3)": {"l1": 1e-3, "l2": 0.0},
-    "L2 (1e-3)": {"l1": 0.0, "l2": 1e-3},
-    "L1 + L2 (elastic net)": {"l1": 1e-3, "l2": 1e-3},
+# Each penalty gets its own sweep: the same λ means a different strength for |w| and w².
+lambdas = [1e-5, 1e-4, 1e-3, 1e-2]
+penalties = {
+    "L1": tuning.grid("L1 {:.0e}", "l1", lambdas, l2=0.0),
+    "L2": tuning.grid("L2 {:.0e}", "l2", lambdas, l1=0.0),
 }
 sparse = run(
     "q3 100 features, 5 informative",
     build_mlp,
-    arms,
+    {"none": {"l1": 0.0, "l2": 0.0}} | penalties["L1"] | penalties["L2"],
     data=DataSpec(dataset="sparse-binary", n_train=400),
     seeds=5,
-    epochs=100,
+    epochs=150,
     probe=first_layer,
 )
+tuned = {
+    name: tuning.tune(sparse, arms, label=name) for name, arms in penalties.items()
+}

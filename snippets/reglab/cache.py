@@ -39,7 +39,7 @@ _PRIMITIVES = (int, float, str, bool, type(None))
 # only present results, so editing them re-renders pages without retraining.
 RESULT_MODULES = ("data.py", "engine.py", "experiment.py", "cache.py", "workers.py")
 PRESENTATION_MODULES = ("__init__.py", "__main__.py", "bench.py", "config.py", "figures.py", "report.py")
-PRESENTATION_MODULES += ("notebook.py", "prose.py", "stats.py", "stopping.py", "tables.py")
+PRESENTATION_MODULES += ("notebook.py", "prose.py", "stats.py", "stopping.py", "tables.py", "tuning.py")
 
 
 def _without_docstrings(source: str) -> str:

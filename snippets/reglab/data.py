@@ -55,6 +55,9 @@ class DataSpec:
     n_test: int = 500
     label_noise: float = 0.0  # fraction of training labels replaced by another class
     noisy_validation: bool = True  # apply the same noise to validation labels
+    # MNIST-1D only: append one copy of every training example, rolled by a random offset
+    # and scaled by U(0.8, 1.2), drawn once (Prince, Understanding Deep Learning, nb. 9.5)
+    augmented_copies: bool = False
 
     def __post_init__(self) -> None:
         if self.dataset not in DATASETS:
@@ -65,6 +68,8 @@ class DataSpec:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name}={value!r} must be a positive integer")
+        if self.augmented_copies and not self.dataset.startswith("mnist1d"):
+            raise ConfigError("augmented_copies applies to MNIST-1D sequences only")
         if self.dataset.startswith("mnist1d") and self.n_test != MNIST1D_TEST:
             raise ConfigError(
                 f"{self.dataset} tests on its published {MNIST1D_TEST} examples; set n_test={MNIST1D_TEST}"
@@ -73,6 +78,8 @@ class DataSpec:
     def as_dict(self) -> dict:
         """The fields; for MNIST also the file's SHA-256, so another file never shares a key."""
         fields = asdict(self)
+        if not self.augmented_copies:
+            del fields["augmented_copies"]
         if self.dataset == "mnist":
             fields["sha256"] = mnist_digest()
         return fields
@@ -245,6 +252,17 @@ def raw(dataset: str) -> tuple[np.ndarray, np.ndarray]:
     return x.astype("float32"), y.astype("int32")
 
 
+def _with_copies(x: np.ndarray, y: np.ndarray, noisy: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
+    """The rows followed by one augmented copy each: every sequence rolled by a random
+    offset in [0, length) and scaled by a factor from U(0.8, 1.2), drawn once per seed."""
+    rng = np.random.default_rng([seed, 13])
+    n, length = x.shape
+    shift = rng.integers(0, length, size=(n, 1))
+    rolled = x[np.arange(n)[:, None], (np.arange(length)[None, :] - shift) % length]
+    copies = (rolled * rng.uniform(0.8, 1.2, size=(n, 1))).astype(x.dtype)
+    return np.concatenate([x, copies]), np.concatenate([y, y]), np.concatenate([noisy, noisy])
+
+
 def _corrupt(
     y: np.ndarray, fraction: float, n_classes: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -292,4 +310,6 @@ def load(spec: DataSpec, seed: int) -> Split:
         y_pool, noisy = _corrupt(y_pool, spec.label_noise, n_classes, rng)
         if spec.noisy_validation:
             y_val, _ = _corrupt(y_val, spec.label_noise, n_classes, rng)
+    if spec.augmented_copies:
+        x_pool, y_pool, noisy = _with_copies(x_pool, y_pool, noisy, seed)
     return Split(x_pool, y_pool, x_val, y_val, x_test, y_test, n_classes, noisy)

@@ -136,11 +136,21 @@ class Comparison:
     alpha: float = 0.05
 
     @property
+    def detected(self) -> bool:
+        """Whether the difference is detectable after Holm's correction."""
+        return self.p_holm < self.alpha
+
+    @property
     def verdict(self) -> str:
-        """``'helps'``, ``'hurts'`` or ``'no detectable effect'``, after Holm's correction."""
-        if self.p_holm >= self.alpha:
-            return "no detectable effect"
-        return "helps" if self.diff.mean > 0 else "hurts"
+        """``'helps'`` or ``'hurts'`` when detectable after Holm's correction; else
+        ``'within ±1 pp'`` when the 95% interval lies inside the declared margin
+        (:data:`reglab.prose.MARGIN`), and ``'inconclusive'`` otherwise."""
+        from .prose import MARGIN, short_verdict
+
+        if self.detected:
+            return "helps" if self.diff.mean > 0 else "hurts"
+        within = short_verdict(self.diff, MARGIN)
+        return within if within.startswith("within") else "inconclusive"
 
 
 def holm(
