@@ -75,3 +75,30 @@ def test_mnist1d_asks_for_its_published_test_size_in_one_line():
         DataSpec(dataset="mnist1d")
     with pytest.raises(ConfigError, match="exceeds the 4000"):
         data.load(DataSpec(**MNIST1D, n_train=5000), seed=0)
+
+
+def test_prince_copies_append_one_rolled_and_scaled_copy_of_each_mnist1d_row():
+    plain = data.load(DataSpec(dataset="mnist1d", n_val=500, n_test=1000), seed=0)
+    both = data.load(DataSpec(dataset="mnist1d", n_val=500, n_test=1000, augmented_copies=True), seed=0)
+    n = len(plain.y_train)
+    assert len(both.y_train) == 2 * n and np.array_equal(both.x_train[:n], plain.x_train)
+    assert np.array_equal(both.y_train[n:], plain.y_train) and np.array_equal(both.x_test, plain.x_test)
+    original, copy = plain.x_train[7], both.x_train[n + 7]
+    matches = [
+        s
+        for s in range(40)
+        if np.allclose(
+            np.roll(original, s)
+            * (copy @ np.roll(original, s))
+            / (np.roll(original, s) @ np.roll(original, s)),
+            copy,
+            atol=1e-5,
+        )
+    ]
+    assert matches  # one roll of the original, times one factor
+    scale = (copy @ np.roll(original, matches[0])) / (
+        np.roll(original, matches[0]) @ np.roll(original, matches[0])
+    )
+    assert 0.8 <= scale <= 1.2
+    with pytest.raises(ConfigError, match="MNIST-1D sequences only"):
+        DataSpec(augmented_copies=True)
