@@ -387,7 +387,13 @@ READING = """() => {
   const answer = document.querySelector('h2#answer');
   const code = [...document.querySelectorAll('.md-content pre > code')].filter(visible);
   const figure = [...document.querySelectorAll('svg.reglab-figure')].filter(visible);
+  const marks = [...document.querySelectorAll('.md-content .claim-mark')];
   return {
+    marks: marks.map(m => {
+      const box = m.getBoundingClientRect();
+      const heading = m.closest('h1, h2, h3');
+      return {width: box.width, height: box.height, section: heading ? heading.id || '?' : null};
+    }),
     overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     smallest_text: sizes.length ? Math.min(...sizes) : null,
     tables: tables.length,
@@ -453,6 +459,20 @@ def test_every_question_opens_with_its_answer_before_any_code(reading):
             or (r[width]["first_code"] is not None and r[width]["first_code"] < r[width]["answer"])
         }
         assert late == {}, (width, late)
+
+
+def test_a_tested_mark_is_a_24_px_target_and_there_is_one_per_section(reading):
+    """hooks/claims.py: one "tested" mark beside the heading of each section with marked
+    sentences, whose box meets WCAG 2.2's 24 x 24 px target size, at both widths."""
+    marks = {(p, w): r[w]["marks"] for p, r in reading.items() for w in ("1280", "390")}
+    assert sum(map(len, marks.values())) >= 20  # the check has something to check
+    small = {
+        k: [(m["width"], m["height"]) for m in v if min(m["width"], m["height"]) < 24]
+        for k, v in marks.items()
+    }
+    assert {k: v for k, v in small.items() if v} == {}
+    sections = {k: [m["section"] for m in v] for k, v in marks.items()}
+    assert {k: v for k, v in sections.items() if None in v or len(set(v)) < len(v)} == {}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
