@@ -475,6 +475,26 @@ def test_a_tested_mark_is_a_24_px_target_and_there_is_one_per_section(reading):
     assert {k: v for k, v in sections.items() if None in v or len(set(v)) < len(v)} == {}
 
 
+def test_a_glossary_term_shows_its_meaning_when_tapped_on_a_phone(server, browser):
+    """A term of the glossary (includes/abbreviations.md) is an <abbr>; tapping it on a
+    touch screen shows Material's tooltip with its meaning (content.tooltips)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(urljoin(server, "05-dropout/"), wait_until="networkidle")
+    settled(page)
+    term = page.locator("article abbr", has_text="CI").first
+    meaning = term.get_attribute("title")
+    assert meaning and meaning.startswith("Confidence interval")
+    term.scroll_into_view_if_needed()
+    term.tap()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert meaning in tooltip.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "glossary-tap-390.png"))
+    context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_of_the_home_page_and_pages_1_and_8_at_both_widths(server, browser, scheme):
     """First screens of three pages at 1280 and 390 px, for people to look at."""
