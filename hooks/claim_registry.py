@@ -28,16 +28,21 @@ RESULT_NUMBER = re.compile(
     r"(?<![\w.])[+−-]?(?:\d+\.\d+\s?%|\d+(?:\.\d+)?\s?(?:pp\b|×(?!\s?\d)|(?:percentage )?points?\b))"
 )
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+# A heading that opens a section a claim can sit in (h1 to h3; deeper ones belong to theirs).
+HEADING = re.compile(r"^(?P<level>#{1,3})[ \t]+(?P<title>.+?)[ \t]*$", re.M)
+_EXPLICIT_ID = re.compile(r"\s*\{\s*#[^}]*\}\s*$")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One marked sentence: its id, its page (relative to ``docs/``), text and line."""
+    """One marked sentence: its id, its page (relative to ``docs/``), text and line, and
+    the heading (h1 to h3, as typed) of the section it sits in."""
 
     id: str
     page: str
     text: str
     line: int
+    section: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,13 @@ def claims(docs: Path = ROOT / "docs") -> list[Claim]:
     found = []
     for path in sorted(docs.glob("*.md")):
         source = path.read_text()
-        for match in MARKER.finditer(_without_code(source)):  # same offsets, code blanked
+        blanked = _without_code(source)  # same offsets, code blanked
+        headings = [(h.start(), source[h.start("title") : h.end("title")]) for h in HEADING.finditer(blanked)]
+        for match in MARKER.finditer(blanked):
             line = source.count("\n", 0, match.start()) + 1
             text = source[match.start("text") : match.end("text")]
-            found.append(Claim(match["id"], path.name, _plain(text), line))
+            section = next((t for at, t in reversed(headings) if at < match.start()), "")
+            found.append(Claim(match["id"], path.name, _plain(text), line, _EXPLICIT_ID.sub("", section)))
     return found
 
 
@@ -158,26 +166,42 @@ def page_title(path: Path) -> str:
     return match[1].strip() if match else path.stem
 
 
-def method_section(docs: Path, checked: dict[str, list[str]], url: Callable[[str], str]) -> str:
-    """Markdown for the Method page: every claim, grouped by page, beside its tests
-    (``checked``, from :func:`claim_tests`).
+def section_anchor(first_claim: str) -> str:
+    """The anchor, on the claims page, of the section whose first claim is ``first_claim``:
+    the page's "tested" mark for that section links there (``hooks/claims.py``)."""
+    return f"section-{first_claim}"
+
+
+def claims_page(docs: Path, checked: dict[str, list[str]], url: Callable[[str], str]) -> str:
+    """Markdown for the claims page: every claim, grouped by page and then by the section
+    it sits in, beside its tests (``checked``, from :func:`claim_tests`).
 
     ``url(page)`` gives the relative URL of a page as built; the links to each claim's
     anchor are plain HTML, since the anchor is added after Markdown (``hooks/claims.py``).
     """
-    by_page: dict[str, list[Claim]] = {}
+    by_page: dict[str, list[list[Claim]]] = {}
     for claim in claims(docs):
-        by_page.setdefault(claim.page, []).append(claim)
-    total = sum(len(c) for c in by_page.values())
+        sections = by_page.setdefault(claim.page, [])
+        if sections and sections[-1][-1].section == claim.section:
+            sections[-1].append(claim)
+        else:
+            sections.append([claim])
+    total = sum(len(c) for sections in by_page.values() for c in sections)
     out = [f"{total} marked sentences on {len(by_page)} pages, each checked by the tests named beside it.\n"]
-    for page, marked in by_page.items():
-        out.append(f"\n**[{page_title(docs / page)}]({page})**\n")
-        for claim in marked:
-            names = (
-                ", ".join(f"`{t.removeprefix('tests/')}`" for t in checked.get(claim.id, [])) or "**no test**"
-            )
-            link = f'<a href="{url(page)}#claim-{claim.id}">on the page</a>'
-            out.append(f'- <span id="claim-{claim.id}"></span>"{claim.text}" ({link}) — {names}')
+    for page, sections in by_page.items():
+        title = page_title(docs / page)
+        out.append(f"\n## [{title}]({page}) {{ #{Path(page).stem} }}\n")
+        for marked in sections:
+            section = marked[0].section
+            heading = section if section not in ("", title) else "At the top of the page"
+            out.append(f"\n### {heading} {{ #{section_anchor(marked[0].id)} }}\n")
+            for claim in marked:
+                names = (
+                    ", ".join(f"`{t.removeprefix('tests/')}`" for t in checked.get(claim.id, []))
+                    or "**no test**"
+                )
+                link = f'<a href="{url(page)}#claim-{claim.id}">on the page</a>'
+                out.append(f'- <span id="claim-{claim.id}"></span>"{claim.text}" ({link}) — {names}')
     return "\n".join(out) + "\n"
 
 

@@ -1,9 +1,10 @@
-"""MkDocs hook: show which sentences are tested.
+"""MkDocs hook: show which sentences are tested, one mark per section.
 
-Each ``<span data-claim="id">`` on a page gets an anchor and a small "tested" mark that
-links to the Method page's list of claims, where ``<!-- claims -->`` is replaced by every
-claim beside the test that checks it (``claim_registry``). A claim without a test is a
-warning, so the strict build fails.
+Each ``<span data-claim="id">`` on a page gets an anchor (``#claim-id``). Each section
+(h1 to h3) that holds marked sentences gets one small "tested" mark beside its heading,
+which links to that section's claims on the claims page, where ``<!-- claims -->`` is
+replaced by every claim, grouped by page and section, beside the test that checks it
+(``claim_registry``). A claim without a test is a warning, so the strict build fails.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ import claim_registry  # noqa: E402  (beside this hook)
 
 log = logging.getLogger("mkdocs.hooks.claims")
 PLACEHOLDER = "<!-- claims -->"
+LIST_PAGE = "claims.md"
 OPENING = re.compile(claim_registry.OPENING)
-_state: dict[str, object] = {"method": None, "tests": {}, "pages": {}}
+HEADING = re.compile(r"<h(?P<level>[1-3])\b[^>]*>")
+_state: dict[str, object] = {"list": None, "tests": {}, "pages": {}}
 
 
 def on_files(files, config, **kwargs):
-    method = files.get_file_from_path("method.md")
-    _state["method"] = method.url if method else None
+    listed = files.get_file_from_path(LIST_PAGE)
+    _state["list"] = listed.url if listed else None
     _state["pages"] = {f.src_uri: f.url for f in files.documentation_pages()}
     _state["tests"] = claim_registry.claim_tests()
     return files
@@ -42,8 +45,8 @@ def on_page_markdown(markdown: str, page, config, **kwargs) -> str:
     def url(src: str) -> str:
         return get_relative_url(pages.get(src, src), page.url)
 
-    section = claim_registry.method_section(Path(config["docs_dir"]), tests, url)
-    return markdown.replace(PLACEHOLDER, section)
+    listing = claim_registry.claims_page(Path(config["docs_dir"]), tests, url)
+    return markdown.replace(PLACEHOLDER, listing)
 
 
 def _close(text: str, start: int) -> int:
@@ -56,27 +59,52 @@ def _close(text: str, start: int) -> int:
     raise ValueError("unclosed claim span")
 
 
+def _mark(claim_ids: list[str], page) -> str:
+    """The mark beside a section's heading: a link to the section's claims (its text is
+    drawn by CSS, so headings and search results read without it)."""
+    count = len(claim_ids)
+    label = html.escape(
+        f"{count} sentence{'s' * (count != 1)} in this section checked by tests: see which", quote=True
+    )
+    if _state["list"] is None:
+        return f'<span class="claim-mark" role="note" aria-label="{label}" title="{label}"></span>'
+    href = get_relative_url(str(_state["list"]), page.url)
+    anchor = claim_registry.section_anchor(claim_ids[0])
+    return f'<a class="claim-mark" href="{href}#{anchor}" aria-label="{label}" title="{label}"></a>'
+
+
+def _with_marks(html_text: str, page) -> str:
+    """The page with one mark per section that holds claims, beside its heading (before
+    the permalink), or at the top for claims above any heading."""
+    headings = [(h.end(), h["level"]) for h in HEADING.finditer(html_text)]
+    sections: dict[tuple[int, str], list[str]] = {}  # (end of a heading's tag, level): claims
+    for match in OPENING.finditer(html_text):
+        heading = max((h for h in headings if h[0] < match.start()), default=(0, ""))
+        sections.setdefault(heading, []).append(match["id"])
+    for (heading, level), claim_ids in sorted(sections.items(), reverse=True):  # later first
+        at = 0
+        if heading:
+            close = html_text.index(f"</h{level}>", heading)
+            link = html_text.find('<a class="headerlink"', heading, close)
+            at = link if link != -1 else close
+        html_text = html_text[:at] + _mark(claim_ids, page) + html_text[at:]
+    return html_text
+
+
 def on_page_content(html_text: str, page, **kwargs) -> str:
     tests: dict[str, list[str]] = _state["tests"]  # type: ignore[assignment]
-    method = _state["method"]
+    html_text = _with_marks(html_text, page)
     out, position = [], 0
     for match in OPENING.finditer(html_text):
         claim_id = match["id"]
         end = _close(html_text, match.end())
-        names = tests.get(claim_id)
-        if not names:
+        if not tests.get(claim_id):
             log.warning(f"docs/{page.file.src_uri}: claim {claim_id!r} has no test marked @pytest.mark.claim")
-        title = html.escape("Checked by " + (", ".join(names) if names else "no test"), quote=True)
-        if method:
-            href = f"{get_relative_url(str(method), page.url)}#claim-{claim_id}"
-            badge = f'<a class="claim-mark" href="{href}" title="{title}">tested</a>'
-        else:
-            badge = f'<span class="claim-mark" title="{title}">tested</span>'
         out += [
             html_text[position : match.start()],
             f'<span class="claim" id="claim-{claim_id}" data-claim="{claim_id}">',
             html_text[match.end() : end],
-            f"</span>{badge}",
+            "</span>",
         ]
         position = end + len("</span>")
     return "".join(out) + html_text[position:]

@@ -134,26 +134,46 @@ def test_the_command_lists_claims_and_their_tests():
     assert "typed result numbers" in out.stdout.splitlines()[-1]
 
 
-METHOD = "# Method\n\n## Claims and their tests\n\n<!-- claims -->\n"
+CLAIMS = "# Tested claims\n\n<!-- claims -->\n"
+TWO_SECTIONS = """# Page
+
+## First
+
+<span data-claim="home-every-result-sourced">A sentence with *emphasis*.</span> More.
+<span data-claim="pitfalls-table-000">Another.</span>
+
+## Second
+
+<span data-claim="pitfalls-table-002">A third.</span>
+"""
 
 
-def test_a_marked_claim_renders_a_tested_mark_linking_to_the_method_list(tmp_path):
-    page = '# Page\n\n<span data-claim="home-every-result-sourced">A sentence with *emphasis*.</span> More.\n'
+def test_each_section_with_claims_gets_one_mark_linking_to_its_claims(tmp_path):
+    """The sentences keep their anchors; each section shows one "tested" mark beside its
+    heading, which links to the section's claims on the claims page."""
     result = build_fixture_page(
-        tmp_path, None, as_name="page.md", text=page, more_pages={"method.md": METHOD}
+        tmp_path, None, as_name="page.md", text=TWO_SECTIONS, more_pages={"claims.md": CLAIMS}
     )
     assert result.returncode == 0, result.stderr[-2000:]
     html = (tmp_path / "site" / "page" / "index.html").read_text()
     assert (
         '<span class="claim" id="claim-home-every-result-sourced" data-claim="home-every-result-sourced">'
-        "A sentence with <em>emphasis</em>.</span>"
-        '<a class="claim-mark" href="../method/#claim-home-every-result-sourced"' in html
+        "A sentence with <em>emphasis</em>.</span> More." in html
     )
-    method = (tmp_path / "site" / "method" / "index.html").read_text()
-    assert 'id="claim-home-every-result-sourced"' in method
-    assert "test_claims_registry.py::test_every_marked_claim_has_a_test_and_every_test_a_claim" in method
-    assert 'href="../page/#claim-home-every-result-sourced"' in method
-    assert "<!-- claims -->" not in method
+    assert html.count('class="claim-mark"') == 2
+    first = html[html.index('<h2 id="first">') : html.index("</h2>")]
+    assert '<a class="claim-mark" href="../claims/#section-home-every-result-sourced"' in first
+    assert 'aria-label="2 sentences in this section checked by tests: see which"' in first
+    second = html[html.index('<h2 id="second">') :]
+    assert '<a class="claim-mark" href="../claims/#section-pitfalls-table-002"' in second
+    assert "1 sentence in this section" in second
+    listing = (tmp_path / "site" / "claims" / "index.html").read_text()
+    assert 'id="section-home-every-result-sourced"' in listing and ">First<" in listing
+    assert 'id="section-pitfalls-table-002"' in listing and ">Second<" in listing
+    assert 'id="claim-home-every-result-sourced"' in listing
+    assert "test_claims_registry.py::test_every_marked_claim_has_a_test_and_every_test_a_claim" in listing
+    assert 'href="../page/#claim-home-every-result-sourced"' in listing
+    assert "<!-- claims -->" not in listing
 
 
 def test_a_claim_without_a_test_fails_the_strict_build(tmp_path):

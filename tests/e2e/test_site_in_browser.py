@@ -387,7 +387,13 @@ READING = """() => {
   const answer = document.querySelector('h2#answer');
   const code = [...document.querySelectorAll('.md-content pre > code')].filter(visible);
   const figure = [...document.querySelectorAll('svg.reglab-figure')].filter(visible);
+  const marks = [...document.querySelectorAll('.md-content .claim-mark')];
   return {
+    marks: marks.map(m => {
+      const box = m.getBoundingClientRect();
+      const heading = m.closest('h1, h2, h3');
+      return {width: box.width, height: box.height, section: heading ? heading.id || '?' : null};
+    }),
     overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     smallest_text: sizes.length ? Math.min(...sizes) : null,
     tables: tables.length,
@@ -453,6 +459,40 @@ def test_every_question_opens_with_its_answer_before_any_code(reading):
             or (r[width]["first_code"] is not None and r[width]["first_code"] < r[width]["answer"])
         }
         assert late == {}, (width, late)
+
+
+def test_a_tested_mark_is_a_24_px_target_and_there_is_one_per_section(reading):
+    """hooks/claims.py: one "tested" mark beside the heading of each section with marked
+    sentences, whose box meets WCAG 2.2's 24 x 24 px target size, at both widths."""
+    marks = {(p, w): r[w]["marks"] for p, r in reading.items() for w in ("1280", "390")}
+    assert sum(map(len, marks.values())) >= 20  # the check has something to check
+    small = {
+        k: [(m["width"], m["height"]) for m in v if min(m["width"], m["height"]) < 24]
+        for k, v in marks.items()
+    }
+    assert {k: v for k, v in small.items() if v} == {}
+    sections = {k: [m["section"] for m in v] for k, v in marks.items()}
+    assert {k: v for k, v in sections.items() if None in v or len(set(v)) < len(v)} == {}
+
+
+def test_a_glossary_term_shows_its_meaning_when_tapped_on_a_phone(server, browser):
+    """A term of the glossary (includes/abbreviations.md) is an <abbr>; tapping it on a
+    touch screen shows Material's tooltip with its meaning (content.tooltips)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(urljoin(server, "05-dropout/"), wait_until="networkidle")
+    settled(page)
+    term = page.locator("article abbr", has_text="CI").first
+    meaning = term.get_attribute("title")
+    assert meaning and meaning.startswith("Confidence interval")
+    term.scroll_into_view_if_needed()
+    term.tap()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert meaning in tooltip.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "glossary-tap-390.png"))
+    context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
