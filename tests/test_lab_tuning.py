@@ -106,3 +106,9 @@ def test_epochs_to_reach_a_target_counts_steps_not_seconds():
     np.testing.assert_array_equal(tuning.epochs_to_reach(res, "none", 0.85), [2, 2])
     reached = tuning.epochs_to_reach(res, "dropout", 0.85)
     assert reached[0] == 5 and np.isnan(reached[1])
+
+
+def test_choices_at_the_edge_of_the_grid_are_counted():
+    res = _results({a: [_run(_flat(v), _flat(v))] * 2 for a, v in (("a", 0.7), ("b", 0.8), ("c", 0.9))})
+    assert tuning.tune(res, ["a", "b", "c"]).at_edge == 2
+    assert tuning.tune(res, ["a", "b"]).at_edge == 0

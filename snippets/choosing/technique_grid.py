@@ -69,8 +69,8 @@ def training_split(model: keras.Model, split) -> dict:
 
 # Each technique's strengths, log-spaced; the validation split picks one per seed.
 grids = {
-    "L2": tuning.grid("L2 {:.0e}", "l2", [1e-5, 1e-4, 1e-3, 1e-2]),
-    "dropout": tuning.grid("dropout {:g}", "dropout", [0.1, 0.2, 0.4, 0.6]),
+    "L2": tuning.grid("L2 {:.0e}", "l2", [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]),
+    "dropout": tuning.grid("dropout {:g}", "dropout", [0.1, 0.2, 0.4, 0.6, 0.8]),
     "batch norm": {"batch norm": {"batch_norm": True}},
     "augmentation": tuning.grid("shift ±{} px", "shift", [1, 2]),
 }
@@ -94,8 +94,14 @@ grid = {
     )
     for name, (spec, epochs) in settings.items()
 }
+# Shifts of 2 pixels were still improving when the budget ran out (more epochs than this
+# site affords): a shift still rising is left out of the choice, and page 9 names it.
+fair = {
+    name: grids | {"augmentation": tuning.converged(res, list(grids["augmentation"]))}
+    for name, res in grid.items()
+}
 # Early stopping is tuned too: monitor and patience, replayed on the recorded curves.
 tuned = {
-    name: tuning.techniques(res, grids, stopping=tuning.stopping_grid())
+    name: tuning.techniques(res, fair[name], stopping=tuning.stopping_grid())
     for name, res in grid.items()
 }

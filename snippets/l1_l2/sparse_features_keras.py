@@ -39,7 +39,7 @@ def first_layer(model: keras.Model, split) -> dict:
 
 
 # Each penalty gets its own sweep: the same λ means a different strength for |w| and w².
-lambdas = [1e-5, 1e-4, 1e-3, 1e-2]
+lambdas = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]
 penalties = {
     "L1": tuning.grid("L1 {:.0e}", "l1", lambdas, l2=0.0),
     "L2": tuning.grid("L2 {:.0e}", "l2", lambdas, l1=0.0),

@@ -205,6 +205,9 @@ BEST_VAL = "best validation accuracy"
 # HEADLINE = ("label", "baseline arm", "treated arm"), which applies to every experiment
 # of that snippet not named here.
 HEADLINES: dict[str, Headline] = {
+    "q3 100 features, 5 informative": Headline(
+        "L1, tuned, vs none, 5 of 100 features informative", "none", "tuned L1"
+    ),
     "q4 100 training images": Headline("Dropout 0.5 vs none, 100 digits", "no dropout", "dropout 0.5"),
     "q4 200 training images": Headline("Dropout 0.5 vs none, 200 digits", "no dropout", "dropout 0.5"),
     "q4 400 training images": Headline("Dropout 0.5 vs none, 400 digits", "no dropout", "dropout 0.5"),
@@ -268,6 +271,9 @@ HEADLINES: dict[str, Headline] = {
     ),
     "mnist1d published models": Headline("CNN vs MLP, MNIST-1D as published", "MLP", "CNN"),
     "mnist1d shuffled positions": Headline("CNN vs MLP, MNIST-1D with shuffled positions", "MLP", "CNN"),
+    "mnist1d augmentation, online": Headline(
+        "Roll ±2 vs roll by any offset, MNIST-1D MLP", "roll any offset", "roll ±2"
+    ),
     "mnist1d every technique": Headline("Dropout, tuned, vs none, MNIST-1D MLP", "none", "tuned dropout"),
     # The paper's landmarks, fixed before training: its lowest point and its widest model.
     "mnist1d double descent": Headline(

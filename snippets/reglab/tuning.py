@@ -44,7 +44,7 @@ class Stopping:
         return keras_patience(curve if "loss" in self.monitor else -curve, self.patience).best
 
 
-def stopping_grid(patiences: Sequence[int] = (5, 10, 20)) -> list[Stopping]:
+def stopping_grid(patiences: Sequence[int] = (5, 10, 20, 40)) -> list[Stopping]:
     """Early stopping's own grid: both monitors at each patience."""
     return [Stopping(m, p) for m in ("val_loss", "val_accuracy") for p in patiences]
 
@@ -77,6 +77,14 @@ class Tuned:
     def runs_per_seed(self) -> int:
         """Training runs each seed paid for: replayed stopping rules cost none."""
         return len(self.grid)
+
+    @property
+    def at_edge(self) -> int:
+        """Seeds that chose the grid's first or last strength, where a better one may lie
+        beyond the grid (0 for grids of fewer than three strengths)."""
+        if len(self.grid) < 3:
+            return 0
+        return sum(c.arm in (self.grid[0], self.grid[-1]) for c in self.choices)
 
     def chosen(self) -> list[str]:
         """Each seed's choice, as ``arm`` or ``arm · monitor, patience``."""
