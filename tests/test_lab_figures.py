@@ -66,6 +66,15 @@ def test_summary_table_rows_and_paired_difference():
     assert res.diff("accuracy", "base", "treated").pp() in table
 
 
+def test_seconds_per_epoch_can_move_out_of_the_summary_into_a_collapsed_note():
+    res = fake_results()
+    short, note = tables.summary(res, baseline="base", timing=False), tables.timing(res, baseline="base")
+    assert "s / epoch" in tables.summary(res, baseline="base") and "s / epoch" not in short
+    assert short.splitlines()[0].count("|") == 5  # four columns
+    assert note.startswith('<details class="note" markdown>') and "<summary>Seconds per epoch" in note
+    assert "| **treated − base** (paired) |" in note
+
+
 def test_a_markdown_table_has_its_header_rule_and_one_line_per_row():
     table = tables.markdown(["arm", "seeds"], [["none", 5], ["dropout 0.5", 5]])
     assert table == "| arm | seeds |\n|---|---|\n| none | 5 |\n| dropout 0.5 | 5 |\n"
