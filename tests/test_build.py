@@ -11,7 +11,8 @@ from conftest import ROOT, build_fixture_page
 
 def test_site_builds_strictly(built_site):
     page = (built_site / "08-dropout-in-keras" / "index.html").read_text()
-    assert page.count('<svg role="img" aria-label=') == 5
+    assert page.count('<figure class="reglab"') == 5
+    assert page.count('<svg role="img" aria-label=') == 10  # each drawn for a desktop and a phone
     assert " pp (95% CI " in page and "Traceback" not in page
     for html in built_site.rglob("*.html"):  # inline SVG must stay light
         assert html.stat().st_size <= 1_500_000, html
@@ -39,7 +40,7 @@ def expected_figures(page: Path) -> int:
 
 
 def figure_count(html: str) -> int:
-    return html.count('<svg role="img"')
+    return html.count('<figure class="reglab"')
 
 
 def test_every_page_shows_the_figures_it_declares(built_site):

@@ -30,7 +30,9 @@ def test_the_page_prints_each_published_number_beside_ours(built_site):
     assert f"published (mean ± SD, {published.MNIST1D_TABLE1_RUNS} runs)" in html
     for model, (mean, sd) in published.MNIST1D_TABLE1.items():
         row = re.search(
-            rf"<td>{re.escape(model)}</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", html
+            rf"<td[^>]*>{re.escape(model)}</td>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>"
+            rf"\s*<td[^>]*>([^<]+)</td>",
+            html,
         )
         assert row, model
         verdict, ours, theirs = row.groups()

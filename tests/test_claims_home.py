@@ -71,7 +71,7 @@ def test_every_experiment_declares_a_headline_between_arms_it_has():
 
 def _rows(html: str, header: str) -> list[list[str]]:
     """The body rows of the table whose header row starts with ``header``, as cell texts."""
-    table = next(t for t in re.findall(r"<table>.*?</table>", html, re.S) if f"<th>{header}</th>" in t)
+    table = next(t for t in re.findall(r"<table\b.*?</table>", html, re.S) if f"<th>{header}</th>" in t)
     return [
         [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]

@@ -66,6 +66,15 @@ def test_summary_table_rows_and_paired_difference():
     assert res.diff("accuracy", "base", "treated").pp() in table
 
 
+def test_seconds_per_epoch_can_move_out_of_the_summary_into_a_collapsed_note():
+    res = fake_results()
+    short, note = tables.summary(res, baseline="base", timing=False), tables.timing(res, baseline="base")
+    assert "s / epoch" in tables.summary(res, baseline="base") and "s / epoch" not in short
+    assert short.splitlines()[0].count("|") == 5  # four columns
+    assert note.startswith('<details class="note" markdown>') and "<summary>Seconds per epoch" in note
+    assert "| **treated − base** (paired) |" in note
+
+
 def test_a_markdown_table_has_its_header_rule_and_one_line_per_row():
     table = tables.markdown(["arm", "seeds"], [["none", 5], ["dropout 0.5", 5]])
     assert table == "| arm | seeds |\n|---|---|\n| none | 5 |\n| dropout 0.5 | 5 |\n"
@@ -121,6 +130,62 @@ def test_a_figure_never_renders_its_smallest_text_below_10_px():
     assert smallest == 7
     assert min_width * smallest / width >= 10  # scaled to its minimum width, 7 pt text is 10 px
     assert 'tabindex="0"' in svg  # the box scrolls on a phone, so keyboards can scroll it too
+    phone = drawings(svg)["narrow"]
+    assert phone["min_width"] <= PHONE_COLUMN_PX  # the phone drawing raises 7 pt text to 9 pt
+    assert phone["min_width"] * phone["smallest"] / phone["width"] >= 10
+
+
+PHONE_COLUMN_PX = 358  # a 390 px phone's column
+
+
+def drawings(svg: str) -> dict[str, dict]:
+    """The figure's drawings by layout: text, viewBox size, min-width, smallest font."""
+    found = {}
+    for one in re.findall(r"<svg\b.*?</svg>", svg, re.S):
+        width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', one).groups())
+        found[re.search(r'class="reglab-figure reglab-(\w+)"', one)[1]] = {
+            "svg": one,
+            "width": width,
+            "height": height,
+            "min_width": int(re.search(r"min-width: (\d+)px", one)[1]),
+            "smallest": min(float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", one)),
+            "y": {t: float(y) for y, t in re.findall(r'<text [^>]*\by="([\d.]+)"[^>]*>([^<]+)</text>', one)},
+        }
+    return found
+
+
+def test_a_phone_gets_its_own_drawing_panels_stacked_and_the_legend_below():
+    """Two drawings of each figure, one shown at a time by the site's stylesheet: the phone
+    drawing fits a 390 px phone's column with its text at 10 px or more, stacks the panels
+    (each with its own row labels) and puts the legend under the axes."""
+    res = fake_results()
+    scores = figures.test_scores(
+        res, "A title long enough to need a second line on a phone", caption="Says so."
+    )
+    both = drawings(scores)
+    assert set(both) == {"wide", "narrow"} and scores.count("<figcaption>Says so.</figcaption>") == 1
+    wide, phone = both["wide"], both["narrow"]
+    assert wide["width"] > wide["height"] and phone["height"] > phone["width"]  # two panels stacked
+    assert (
+        phone["min_width"] <= PHONE_COLUMN_PX
+        and phone["min_width"] * phone["smallest"] / phone["width"] >= 10
+    )
+    assert wide["svg"].count(">treated</text>") == 1 and phone["svg"].count(">treated</text>") == 2
+    assert 'style="min-width: ' in phone["svg"] and "display: none" in phone["svg"]  # notebooks show one
+    assert (
+        re.search(r'aria-label="([^"]*)"', wide["svg"])[1]
+        == re.search(r'aria-label="([^"]*)"', phone["svg"])[1]
+    )
+    ids = [set(re.findall(r'\sid="([^"]+)"', d["svg"])) for d in both.values()]
+    assert ids[0] and not ids[0] & ids[1]  # one page holds both
+    curves = drawings(figures.loss_curves(res, "t"))["narrow"]
+    assert curves["y"]["base, train"] > curves["y"]["epoch"]  # the legend is below the axes
+
+
+def test_log_axes_label_ticks_in_plain_numbers_not_small_superscripts():
+    test, train = double_descent_curves()
+    svg = figures.sweep([2, 4, 8, 16, 32, 64], {"test error": test}, "width", "error", "t", logx=True)
+    assert ">10</text>" in svg and not re.search(r"font-size: ?7(\.0)?px", svg)
 
 
 def double_descent_curves() -> tuple[np.ndarray, np.ndarray]:

@@ -103,13 +103,24 @@ def test_one_formatter_writes_levels_differences_and_ratios_in_the_site_format()
 
 def test_nothing_rounds_to_a_negative_zero():
     tiny = MeanCI(-0.00001, -0.00004, -0.000001, 5)
-    assert tiny.fmt(3) == "0.000 (95% CI 0.000–0.000)"
+    assert tiny.fmt(3) == "0.000"  # bounds that print the same are left out
     assert not re.search(r"-0\.0+\b(?![1-9])", tiny.pp() + tiny.delta(3))
 
 
 def test_a_bound_near_zero_keeps_its_side_so_the_verdict_can_be_read():
     assert MeanCI(0.006, -0.0004, 0.012, 5).pp() == "+0.6 pp (95% CI -0.04 to +1.2)"
     assert MeanCI(0.011, 0.0003, 0.021, 5).pp() == "+1.1 pp (95% CI +0.03 to +2.1)"
+
+
+def test_an_interval_of_zero_width_as_printed_is_left_out():
+    every_seed = MeanCI(1.0, 1.0, 1.0, 5)
+    assert every_seed.pct() == "100.0%"
+    assert every_seed.fmt(0, scale=60) == "60"
+    assert MeanCI(0.9999, 0.9996, 1.0003, 5).pct() == "100.0%"  # clipped to 100.0–100.0
+    assert MeanCI(0.0, 0.0, 0.0, 5).pp() == "+0.0 pp" and MeanCI(0.0, 0.0, 0.0, 5).delta(3) == "+0.000"
+    assert MeanCI(1.5, 1.5, 1.5, 5).times() == "1.50×"
+    assert MeanCI(0.75, 0.7496, 0.7504, 5).pct() == "75.0%"  # narrower than the digits shown
+    assert MeanCI(0.75, 0.7, 0.8, 5).pct() == "75.0% (95% CI 70.0–80.0)"  # a real interval stays
 
 
 def test_a_share_interval_is_clipped_to_0_to_100_percent():

@@ -167,7 +167,7 @@ def test_each_notebook_is_a_page_showing_a_real_execution(built_site, page):
     assert "cdnjs" not in html and 'import("https:' not in html  # nor a script from a CDN
     figures = int(re.search(r"^figures: (\d+)", page.read_text(), re.M)[1])
     # nbconvert's HTML pass reorders attributes, so count the figures by class
-    assert len(re.findall(r'<svg [^>]*class="reglab-figure"', html)) >= figures
+    assert len(re.findall(r'<svg [^>]*class="reglab-figure reglab-wide"', html)) >= figures
     executed = nbformat.reads((folder / f"{page.stem}.ipynb").read_text(), as_version=4)
     code = [c for c in executed.cells if c.cell_type == "code"]
     ran = [c for c in code if notebook_build.INSTALL_TAG not in c.metadata.get("tags", [])]

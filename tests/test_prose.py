@@ -103,7 +103,7 @@ def test_a_page_places_values_glued_by_a_later_fence(tmp_path):
     html = re.sub(r"</?abbr\b[^>]*>", "", built)  # the glossary marks "pp" and "CI"
     assert 'Dropout <span class="value">raises</span> accuracy' in html
     assert "+4.8 pp (95% CI +3.7 to +6.0)" in html
-    assert '<td><span class="value">+4.8 pp</span></td>' in html
+    assert '<td data-label="change"><span class="value">+4.8 pp</span></td>' in html
     assert "<code>{{ gain }}</code>" in html
 
 

@@ -5,8 +5,13 @@ Axes and text are drawn in ``currentColor``, so they take the page's text colour
 technique has one colour across the site (:data:`CONCEPTS`, chosen by :func:`concept` from
 an arm's label), and every data colour keeps at least 3:1 contrast on white and on the
 dark palette's slate (tests/test_lab_figures.py). Clean and noisy labels differ by line
-style, not colour. Each figure keeps a minimum width at which its smallest text renders
-at 10 px or more; on a narrower screen it scrolls sideways inside its own box.
+style, not colour.
+
+Each figure is drawn twice (:func:`to_svg`): as composed, and re-laid out for a phone
+(panels in one column, the legend below them, :data:`NARROW_WIDTH` wide); the page's
+stylesheet shows the narrow drawing below :data:`NARROW_BELOW_PX`. Both keep a minimum
+width at which their smallest text renders at 10 px or more, and the narrow one fits a
+390 px phone's column at that width.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import colorsys
 import io
 import math
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from html import escape
 
@@ -23,7 +29,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib import ticker  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from .experiment import Results  # noqa: E402
 from .stats import MeanCI, band, mean_ci  # noqa: E402
@@ -53,6 +61,9 @@ _TECHNIQUES = {
     "BN": re.compile(r"\b(bn|batch norm)"),
 }
 MIN_TEXT_PX = 10
+MIN_TEXT_PT = 9  # the narrow drawing raises smaller text to this size
+NARROW_WIDTH = 4.0  # inches: 9 pt text at 10 px needs 320 px, inside a 390 px phone's 358
+NARROW_BELOW_PX = 600  # the viewport width below which docs/assets/site.css shows it
 STYLE = {
     "svg.hashsalt": "reglab",
     "svg.fonttype": "none",
@@ -144,31 +155,166 @@ def new(ncols: int = 1, width: float = 7.0, height: float = 3.4) -> tuple[Figure
     return fig, axes.ravel()
 
 
-def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
-    """Serialise ``fig`` as an accessible inline ``<figure>``; ``alt`` becomes its label."""
+class PlainLogFormatter(ticker.LogFormatterSciNotation):
+    """Log-axis ticks as plain numbers (``0.001``, ``0.2``), labelled where matplotlib's
+    default labels them: its superscripts (10⁻³) render at 70% of the tick size."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return f"{x:g}".replace("-", "\u2212") if super().__call__(x, pos) else ""
+
+
+def _plain_log_ticks(fig: Figure) -> None:
+    """Swap matplotlib's default log-axis labels for :class:`PlainLogFormatter`."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for minor in (False, True):
+                old = axis.get_minor_formatter() if minor else axis.get_major_formatter()
+                if type(old) is ticker.LogFormatterSciNotation:
+                    new = PlainLogFormatter(
+                        old._base, labelOnlyBase=old.labelOnlyBase, minor_thresholds=old.minor_thresholds
+                    )
+                    (axis.set_minor_formatter if minor else axis.set_major_formatter)(new)
+
+
+def _legend_entries(fig: Figure) -> tuple[list, list[str], int, float]:
+    """Every legend's entries (each label once), removed from the figure; with the widest
+    legend's column count and the largest font size."""
+    handles, labels, ncols, size = [], [], 1, float(plt.rcParams["legend.fontsize"])
+    owners = [ax for ax in fig.axes if ax.get_legend()]
+    for legend, owner in [(ax.get_legend(), ax) for ax in owners] + [(g, None) for g in fig.legends]:
+        texts = [t.get_text() for t in legend.get_texts()]
+        found = owner.get_legend_handles_labels() if owner else ([], [])
+        mine = list(found[1]) == texts  # the artists themselves, when the legend shows them all
+        pairs = zip(*found, strict=True) if mine else zip(legend.legend_handles, texts, strict=True)
+        for handle, label in pairs:
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+        ncols = max(ncols, legend._ncols)
+        size = max(size, legend.get_texts()[0].get_fontsize() if texts else size)
+        legend.remove()
+    return handles, labels, ncols, size
+
+
+def _wrap_wide_text(fig: Figure) -> bool:
+    """Break titles, labels and notes wider than 92% of the figure into lines; True if any."""
+    renderer = fig.canvas.get_renderer()
+    limit = 0.92 * fig.bbox.width
+    changed = False
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if not text.get_visible() or " " not in content or text.get_rotation() != 0:
+            continue
+        width = text.get_window_extent(renderer).width
+        if width > limit:  # into lines of even length, as few as fit
+            words = " ".join(content.split())
+            lines = content.count("\n") + math.ceil(width / limit)
+            measure = math.ceil(len(words) / lines)
+            while len(textwrap.wrap(words, measure)) > lines:
+                measure += 1
+            text.set_text(textwrap.fill(words, measure))
+            changed = True
+    return changed
+
+
+def narrow(fig: Figure) -> None:
+    """Lay ``fig`` out again for a phone, in place: its panels in one column, in reading
+    order, each as tall as before; every legend merged into one below them; text under
+    :data:`MIN_TEXT_PT` raised to it, and long titles and notes wrapped to the width."""
+    height = fig.get_size_inches()[1]
+    panels = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
+    cells = sorted(
+        {(ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start) for ax in panels}
+    )
+    rows = panels[0].get_subplotspec().get_gridspec().nrows if panels else 1
+    column = fig.add_gridspec(max(len(cells), 1), 1)
+    for ax in panels:
+        spec = ax.get_subplotspec()
+        ax.set_subplotspec(column[cells.index((spec.rowspan.start, spec.colspan.start)), 0])
+    for before, ax in zip(panels, panels[1:], strict=False):
+        # a panel that left its row labels to its left neighbour shows them, now that the
+        # neighbour is above it
+        ticks, labels = list(before.get_yticks()), [t.get_text() for t in before.get_yticklabels()]
+        if (
+            isinstance(ax.yaxis.get_major_formatter(), ticker.NullFormatter)
+            and any(labels)
+            and list(ax.get_yticks()) == ticks
+        ):
+            ax.set_yticks(ticks, labels=labels)
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < MIN_TEXT_PT:
+            text.set_fontsize(MIN_TEXT_PT)
+    handles, labels, ncols, size = _legend_entries(fig)
+    if fig.get_layout_engine() is None:
+        fig.set_layout_engine("constrained")
+    panel_height = height / rows
+    fig.set_size_inches(NARROW_WIDTH, panel_height * len(cells))
+    legend = None
+    for columns in sorted({min(ncols, 2), 1}, reverse=True) if handles else []:
+        if legend:
+            legend.remove()
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=columns, fontsize=size)
+        fig.canvas.draw()
+        if legend.get_window_extent().width <= 0.96 * fig.bbox.width:
+            break
+    fig.canvas.draw()
+    for _ in range(3):  # each pass wraps what still overflows, at a narrower measure
+        if not _wrap_wide_text(fig):
+            break
+        fig.canvas.draw()
+    extra = legend.get_window_extent().height / fig.dpi + 0.15 if legend else 0.0
+    titles = [t for t in fig.findobj(Text) if t.get_visible() and "\n" in t.get_text()]
+    extra += sum(t.get_text().count("\n") * t.get_fontsize() * 1.25 / 72 for t in titles)
+    fig.set_size_inches(NARROW_WIDTH, panel_height * len(cells) + extra)
+
+
+def _svg(fig: Figure, alt: str, layout: str, hidden: bool = False) -> str:
+    """One drawing of ``fig`` as an inline ``<svg>``; ``layout`` names it in its class,
+    and prefixes its ids so that two drawings of one figure can share a page."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
+    # matplotlib's one style rule, "*{stroke-linejoin: round; …}", becomes attributes that its
+    # elements inherit: two figures' asterisks in one Markdown paragraph would read as emphasis
+    rule = re.search(r"\s*<defs>\s*<style[^>]*>\*\{([^}]*)\}</style>\s*</defs>", svg)
+    if rule:
+        inherited = " ".join(
+            f'{k.strip()}="{v.strip()}"' for k, v in re.findall(r"([\w-]+):([^;]+)", rule[1])
+        )
+        svg = svg.replace(rule[0], "").replace("<svg ", f"<svg {inherited} ", 1)
     svg = svg.replace(INK, "currentColor")
     svg = re.sub(r'font-family:[^;"]*', "font-family: sans-serif", svg)  # the page's sans font
     svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)  # scale to the column
+    svg = re.sub(r'(\sid="|url\(#|href="#)', rf"\g<1>{layout}-", svg)
     width_pt = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
     smallest = min(float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", svg))
     min_width = math.ceil(width_pt * MIN_TEXT_PX / smallest)  # the smallest text at 10 px
     label = escape(alt, quote=True)
+    style = f"min-width: {min_width}px" + ("; display: none" if hidden else "")
     svg = svg.replace(
         "<svg ",
-        f'<svg role="img" aria-label="{label}" class="reglab-figure" style="min-width: {min_width}px" '
+        f'<svg role="img" aria-label="{label}" class="reglab-figure reglab-{layout}" style="{style}" '
         'fill="currentColor" ',
         1,
     )
     svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
-    svg = "\n".join(line for line in svg.splitlines() if line.strip())
+    return "\n".join(line for line in svg.splitlines() if line.strip())
+
+
+def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
+    """Serialise ``fig`` as an accessible inline ``<figure>``: drawn as composed, then
+    re-laid out by :func:`narrow` for a phone (hidden by an inline style, so that a
+    notebook without the site's stylesheet shows one drawing). Both are labelled by
+    ``alt``; ``caption``, a sentence stating the figure's takeaway, shows under either."""
+    _plain_log_ticks(fig)
+    wide = _svg(fig, alt, "wide")
+    narrow(fig)
+    phone = _svg(fig, alt, "narrow", hidden=True)
+    plt.close(fig)
     figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     # A blank line first, so that a figure printed right after a table is not read as a row.
-    return f'\n<figure class="reglab" tabindex="0">\n{svg}\n{figcaption}</figure>\n'
+    return f'\n<figure class="reglab" tabindex="0">\n{wide}\n{phone}\n{figcaption}</figure>\n'
 
 
 def _describe(results: Results, metric: str, values: dict[str, np.ndarray], digits: int = 3) -> str:
@@ -176,7 +322,9 @@ def _describe(results: Results, metric: str, values: dict[str, np.ndarray], digi
     return f"{metric}, mean and 95% CI over {len(results.seeds)} seeds: " + "; ".join(parts)
 
 
-def loss_curves(results: Results, title: str, arms: Sequence[str] | None = None) -> str:
+def loss_curves(
+    results: Results, title: str, arms: Sequence[str] | None = None, caption: str | None = None
+) -> str:
     """Training (dashed) and validation (solid) loss per epoch, mean with 95% CI bands."""
     arms = list(arms or results.arms)
     fig, (ax,) = new()
@@ -192,10 +340,12 @@ def loss_curves(results: Results, title: str, arms: Sequence[str] | None = None)
     alt = f"{title}. Line chart of training and validation loss per epoch. Final validation " + _describe(
         results, "loss", final
     )
-    return to_svg(fig, alt)
+    return to_svg(fig, alt, caption)
 
 
-def test_scores(results: Results, title: str, arms: Sequence[str] | None = None) -> str:
+def test_scores(
+    results: Results, title: str, arms: Sequence[str] | None = None, caption: str | None = None
+) -> str:
     """Test accuracy and test loss per arm: mean and 95% CI, with each seed as a dot."""
     arms = list(arms or results.arms)
     fig, axes = new(ncols=2, height=0.55 * len(arms) + 1.3)
@@ -216,7 +366,7 @@ def test_scores(results: Results, title: str, arms: Sequence[str] | None = None)
         + ". Test "
         + _describe(results, "cross-entropy", {a: results.test("data_loss", a) for a in arms})
     )
-    return to_svg(fig, alt)
+    return to_svg(fig, alt, caption)
 
 
 def sweep(
@@ -230,6 +380,7 @@ def sweep(
     technique: str | None = None,
     marks: Mapping[str, float] | None = None,
     points: Mapping[str, tuple[Sequence[float], Sequence[float]]] | None = None,
+    caption: str | None = None,
 ) -> str:
     """Lines of (seeds, len(x)) arrays against ``x``: mean with a 95% CI band, in the
     colour of ``technique`` (a key of :data:`CONCEPTS`) when the labels name none.
@@ -256,11 +407,13 @@ def sweep(
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend()
     return to_svg(
-        fig, f"{title}. {ylabel} against {xlabel}, mean of {len(values)} seeds. " + "; ".join(parts)
+        fig, f"{title}. {ylabel} against {xlabel}, mean of {len(values)} seeds. " + "; ".join(parts), caption
     )
 
 
-def stopping_curve(val_loss: Sequence[float], stop: int, best: int, patience: int, title: str) -> str:
+def stopping_curve(
+    val_loss: Sequence[float], stop: int, best: int, patience: int, title: str, caption: str | None = None
+) -> str:
     """One validation curve with its minimum, the patience window and the stop marked."""
     fig, (ax,) = new()
     epochs = np.arange(1, len(val_loss) + 1)
@@ -276,10 +429,10 @@ def stopping_curve(val_loss: Sequence[float], stop: int, best: int, patience: in
         f"training stops at epoch {stop} after {patience} epochs without improvement; "
         f"the loss at the stop is {val_loss[stop - 1]:.3f}"
     )
-    return to_svg(fig, alt)
+    return to_svg(fig, alt, caption)
 
 
-def history(histories: dict[str, dict[str, list[float]]], title: str) -> str:
+def history(histories: dict[str, dict[str, list[float]]], title: str, caption: str | None = None) -> str:
     """Training (dashed) and validation (solid) loss per epoch of single ``model.fit`` runs,
     from each run's ``history.history``."""
     fig, (ax,) = new()
@@ -291,7 +444,7 @@ def history(histories: dict[str, dict[str, list[float]]], title: str) -> str:
     ax.legend(ncols=2)
     finals = "; ".join(f"{name} {logs['val_loss'][-1]:.3f}" for name, logs in histories.items())
     alt = f"{title}. Line chart of training and validation loss per epoch. Final validation loss: {finals}"
-    return to_svg(fig, alt)
+    return to_svg(fig, alt, caption)
 
 
 def differences(
@@ -300,11 +453,12 @@ def differences(
     xlabel: str = "difference in test accuracy (pp)",
     kind: str = "Paired differences",
     share: bool = True,
+    caption: str | None = None,
 ) -> str:
     """Paired differences against a baseline with their 95% CIs, one row each, drawn
     against a zero line; several groups (settings) become panels on one shared axis
     (``share=False``: each its own, when their scales differ by far). ``kind`` names the
-    differences in the figure's description.
+    differences in the figure's description; ``caption``, as in :func:`to_svg`.
     Each row is labelled above its interval, so the data keep the panel's full width on
     a phone, and takes the colour of the technique its label names before any " vs "."""
     groups = rows if isinstance(next(iter(rows.values())), dict) else {"": rows}
@@ -342,4 +496,4 @@ def differences(
         fig.suptitle(title)
     else:
         axes[0].set_title(title)
-    return to_svg(fig, f"{title}. {kind} with 95% CIs: " + "; ".join(parts))
+    return to_svg(fig, f"{title}. {kind} with 95% CIs: " + "; ".join(parts), caption)

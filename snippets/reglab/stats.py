@@ -13,7 +13,9 @@ from scipy import stats
 
 @dataclass(frozen=True)
 class MeanCI:
-    """A mean over ``n`` seeds and its confidence interval ``[low, high]``."""
+    """A mean over ``n`` seeds and its confidence interval ``[low, high]``. Formatted, an
+    interval whose bounds print the same (every seed agreed, to the digits shown) is left
+    out: ``'100.0%'``, not ``'100.0% (95% CI 100.0–100.0)'``."""
 
     mean: float
     low: float
@@ -33,31 +35,35 @@ class MeanCI:
     def fmt(self, digits: int = 3, scale: float = 1.0) -> str:
         """A level: ``'0.812 (95% CI 0.798–0.826)'``; ``scale=100`` for percentages."""
         m, lo, hi = (number(v * scale, digits) for v in (self.mean, self.low, self.high))
-        return f"{m} ({self.level} CI {_span(lo, hi)})"
+        return m + self._interval(lo, hi, _span(lo, hi))
 
     def pct(self, digits: int = 1) -> str:
         """A level of a fraction in percent: ``'75.0% (95% CI 73.6–76.4)'``; the interval
         is clipped to the possible range, 0–100%."""
         low, high = max(self.low, 0.0), min(self.high, 1.0)
         m, lo, hi = (number(v * 100, digits) for v in (self.mean, low, high))
-        return f"{m}% ({self.level} CI {_span(lo, hi)})"
+        return f"{m}%" + self._interval(lo, hi, _span(lo, hi))
 
     def pp(self, digits: int = 1) -> str:
         """A difference of fractions in points: ``'+4.8 pp (95% CI +3.7 to +6.0)'``."""
         m = signed(self.mean * 100, digits)
         lo, hi = (bound(v * 100, digits) for v in (self.low, self.high))
-        return f"{m} pp ({self.level} CI {lo} to {hi})"
+        return f"{m} pp" + self._interval(lo, hi, f"{lo} to {hi}")
 
     def delta(self, digits: int = 3) -> str:
         """A difference in the metric's own units: ``'-0.041 (95% CI -0.060 to -0.022)'``."""
         m = signed(self.mean, digits)
         lo, hi = (bound(v, digits) for v in (self.low, self.high))
-        return f"{m} ({self.level} CI {lo} to {hi})"
+        return m + self._interval(lo, hi, f"{lo} to {hi}")
 
     def times(self, digits: int = 2) -> str:
         """A ratio: ``'1.69× (95% CI 1.61–1.78)'``."""
         m, lo, hi = (number(v, digits) for v in (self.mean, self.low, self.high))
-        return f"{m}× ({self.level} CI {_span(lo, hi)})"
+        return f"{m}×" + self._interval(lo, hi, _span(lo, hi))
+
+    def _interval(self, low: str, high: str, span: str) -> str:
+        """``' (95% CI <span>)'``, or nothing when the printed bounds are equal."""
+        return "" if low == high else f" ({self.level} CI {span})"
 
     @property
     def level(self) -> str:

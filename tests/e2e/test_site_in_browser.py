@@ -114,11 +114,7 @@ def _scan(browser, server: str, path: str, scheme: str) -> dict:
         page.close()
         return report
     report: dict = {"errors": errors, "requests": requests}
-    report["figures"] = page.eval_on_selector_all(
-        "svg.reglab-figure",
-        "els => els.map(e => ({w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height,"
-        " label: e.getAttribute('aria-label') || ''}))",
-    )
+    report["figures"] = page.eval_on_selector_all(FIGURES, SHOWN)
     report["math"] = page.eval_on_selector_all(
         ".arithmatex", "els => els.map(e => !!e.querySelector('.katex'))"
     )
@@ -210,11 +206,15 @@ def test_no_request_leaves_the_local_server(visited):
 
 
 def test_every_figure_renders_with_size_and_a_label(visited):
+    """Each figure shows one of its two drawings (axe and screen readers meet one)."""
     total = 0
     for path, r in visited.items():
         for figure in r["figures"]:
-            assert figure["w"] > 100 and figure["h"] > 50, path
-            assert len(figure["label"]) > 40, path
+            assert len(figure["shown"]) == 1, (path, figure)
+            (drawing,) = figure["shown"]
+            assert drawing["layout"] == "wide", path  # the composed drawing, on a desktop
+            assert drawing["w"] > 100 and drawing["h"] > 50, path
+            assert len(drawing["label"]) > 40, path
         total += len(r["figures"])
     assert total >= 18
 
@@ -361,11 +361,22 @@ def test_a_source_tab_chosen_on_one_page_leaves_another_pages_results_showing(se
     page.wait_for_timeout(200)
     page.goto(urljoin(server, "08-dropout-in-keras/"), wait_until="networkidle")
     settled(page)
-    figures = page.locator("svg.reglab-figure")
-    shown = [figures.nth(i).is_visible() for i in range(figures.count())]
+    shown = [len(f["shown"]) for f in page.eval_on_selector_all(FIGURES, SHOWN)]
     page.close()
-    assert len(shown) == 5 and all(shown), shown
+    assert shown == [1] * 5, shown
 
+
+FIGURES = "figure.reglab"
+SHOWN = """figures => figures.map(f => ({
+  shown: [...f.querySelectorAll('svg.reglab-figure')]
+    .filter(s => getComputedStyle(s).display !== 'none' && s.getBoundingClientRect().height > 0)
+    .map(s => ({
+      layout: s.classList.contains('reglab-narrow') ? 'narrow' : 'wide',
+      w: s.getBoundingClientRect().width,
+      h: s.getBoundingClientRect().height,
+      label: s.getAttribute('aria-label') || '',
+    })),
+}))"""
 
 READING = """() => {
   const visible = e => e.offsetParent !== null && e.getBoundingClientRect().height > 0;
@@ -406,11 +417,63 @@ READING = """() => {
 }"""
 
 
+# With every collapsed block open, as a reader may open them: each figure's shown drawing
+# (its box against the column and the viewport, any box around it that scrolls sideways,
+# and its smallest text as rendered), and the tables whose scroll box scrolls sideways.
+OPENED = """() => {
+  document.querySelectorAll('.md-content details').forEach(d => { d.open = true; });
+  const column = document.querySelector('.md-content article').getBoundingClientRect();
+  const visible = e => e.getBoundingClientRect().height > 0;
+  const sideways = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (a.scrollWidth > a.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const figures = [...document.querySelectorAll('figure.reglab')].filter(visible).map(f => {
+    const shown = [...f.querySelectorAll('svg.reglab-figure')]
+      .filter(s => getComputedStyle(s).display !== 'none' && visible(s));
+    const svg = shown[0];
+    if (!svg) return {shown: 0};
+    const box = svg.getBoundingClientRect();
+    const sizes = [...svg.querySelectorAll('text')].filter(visible).map(t => {
+      const m = t.getScreenCTM();
+      return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    });
+    return {
+      shown: shown.length,
+      layout: svg.classList.contains('reglab-narrow') ? 'narrow' : 'wide',
+      width: box.width,
+      fits: box.left >= column.left - 0.5 && box.right <= column.right + 0.5
+        && box.right <= document.documentElement.clientWidth,
+      scrolls: sideways(svg),
+      smallest_text: Math.min(...sizes),
+    };
+  });
+  const wraps = [...document.querySelectorAll('.md-content .md-typeset__scrollwrap')].filter(visible);
+  return {
+    figures,
+    figures_in_page: document.querySelectorAll('.md-content figure.reglab').length,
+    tables_shown: wraps.length,
+    tables_scrolling_sideways: wraps.filter(w => w.scrollWidth > w.clientWidth + 1).length,
+  };
+}"""
+
+
 def _read(browser, server: str, path: str, width: int, height: int) -> dict:
+    """What a reader sees of one page at one width; at 390 px, a full-page screenshot
+    goes to test-artifacts/phone/."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(urljoin(server, path), wait_until="networkidle")
     settled(page)
     report = page.evaluate(READING)
+    report["length"] = page.evaluate("document.documentElement.scrollHeight")
+    if width == 390:
+        (ARTIFACTS / "phone").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "phone" / f"{path.strip('/') or 'home'}.png"), full_page=True)
+    report["opened"] = page.evaluate(OPENED)
     page.close()
     return report
 
@@ -438,14 +501,40 @@ def test_on_a_phone_figure_text_is_at_least_10_px(reading):
     assert smallest and min(smallest.values()) >= 9.95, smallest
 
 
-def test_a_table_wider_than_a_phone_scrolls_in_its_own_box(reading):
-    wide = sum(r["390"]["tables_wider_than_column"] for r in reading.values())
+def test_a_table_wider_than_the_column_scrolls_in_its_own_box(reading):
+    wide = sum(r[width]["tables_wider_than_column"] for r in reading.values() for width in ("390", "1280"))
     assert wide > 0  # the check has something to check
-    assert {
-        p: r["390"]["tables_overflowing_unboxed"]
+    unboxed = {
+        (p, width): r[width]["tables_overflowing_unboxed"]
         for p, r in reading.items()
-        if r["390"]["tables_overflowing_unboxed"]
-    } == {}
+        for width in ("390", "1280")
+        if r[width]["tables_overflowing_unboxed"]
+    }
+    assert unboxed == {}
+
+
+def test_on_a_phone_every_figure_fits_the_column_with_text_of_10_px_or_more(reading):
+    """At 390 px, each figure on each page (collapsed blocks opened) shows its phone
+    drawing, inside the column and the viewport, with no box around it scrolling sideways,
+    and its smallest text renders at 10 px or more."""
+    total = 0
+    for path, r in reading.items():
+        opened = r["390"]["opened"]
+        assert len(opened["figures"]) == opened["figures_in_page"], path  # every figure measured
+        for i, figure in enumerate(opened["figures"]):
+            assert figure["shown"] == 1 and figure["layout"] == "narrow", (path, i, figure)
+            assert figure["fits"] and not figure["scrolls"], (path, i, figure)
+            assert figure["smallest_text"] >= 9.95, (path, i, figure)
+        total += len(opened["figures"])
+    assert total >= 18
+
+
+def test_on_a_phone_at_most_one_table_a_page_scrolls_sideways(reading):
+    """Tables too wide for a phone show their rows as cards (hooks/table_labels.py), so at
+    390 px no page, collapsed blocks opened, has more than one table to scroll sideways."""
+    assert sum(r["390"]["opened"]["tables_shown"] for r in reading.values()) > 20
+    scrolling = {p: r["390"]["opened"]["tables_scrolling_sideways"] for p, r in reading.items()}
+    assert {p: n for p, n in scrolling.items() if n > 1} == {}
 
 
 def test_every_question_opens_with_its_answer_before_any_code(reading):
