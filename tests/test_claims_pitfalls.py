@@ -351,16 +351,6 @@ def test_myth_bn_noise_shrinks_as_the_batch_grows():
     assert spread[0] > 4 * spread[-1]
 
 
-@pytest.mark.claim("pitfalls-myth-bn-no-help")
-def test_myth_bn_raises_test_accuracy_detectably_at_no_batch_size():
-    """'On noisy labels it raises test accuracy detectably at none of the batch sizes' (page 7
-    measures): every interval's lower end lies well below zero, or the whole interval does."""
-    ns = load_snippet("batch_size_noise.py", "batch_norm")
-    for b, res in ns["by_batch"].items():
-        d = res.diff("accuracy", "no BN", "BN")
-        assert d.low < -0.02, b  # no detectable gain, with a margin of 2 points
-
-
 @pytest.mark.claim("pitfalls-myth-l1-zeros")
 def test_myth_l1_exact_zeros_depend_on_the_solver():
     """'True of solvers whose update can land a weight on zero, such as coordinate descent

@@ -137,18 +137,20 @@ def test_a_training_step_with_dropout_draws_masks_and_does_more_work(page):
     assert len({row.tobytes() for row in mask}) == 32  # of every example
 
 
-def test_the_cost_ratio_on_the_page_is_the_one_measured(page, built_site):
-    """The old sentence, 'the cost per epoch grows only slightly', typed a magnitude that
-    the page's own numbers contradicted (1.59x). The ratio is now printed from the runs;
-    this checks that what the built page says is the measured ratio and its interval."""
+def test_the_cost_on_the_page_is_counted_in_steps_not_seconds(page, built_site):
+    """Per-epoch wall-clock ratios moved with the machine's load (1.24x on one page, 0.84x on
+    another in one build), so the page states dropout's cost as the epochs it needs to reach
+    a validation accuracy, printed from the runs, and prints no seconds."""
+    from reglab import tuning
+
     text = (built_site / "08-dropout-in-keras" / "index.html").read_text()
     for name in ("clean", "noisy"):
         res = page[name]
-        ratio = mean_ci(res.seconds_per_epoch(DROP) / res.seconds_per_epoch(BASE))
-        printed = f"{name}: {mean_ci(res.seconds_per_epoch(BASE)).fmt(4)} s per epoch without dropout"
-        assert printed in text
-        assert f"took {ratio.mean:.2f}× as long (95% CI {ratio.low:.2f}–{ratio.high:.2f})" in text
-    assert "only slightly" not in text and "barely" not in text
+        target = tuning.common_target(res, [BASE, DROP])
+        base, drop = (tuning.epochs_to_reach(res, arm, target) for arm in (BASE, DROP))
+        assert f"{name}: validation accuracy first reaches {target:.1%}" in text
+        assert f"{mean_ci(drop / base).times()} as many training steps" in text
+    assert "s / epoch" not in text and " s per epoch" not in text  # no timing column, no timing
     answer = text[text.index('id="answer"') : text.index('id="in-words"')]
     assert "per epoch" not in answer and "time of an epoch" not in answer  # no timings in the Answer
 

@@ -114,20 +114,30 @@ def _calls_run(path: Path) -> bool:
 
 def snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
     """Snippet file -> (page, page title), from the pages' ``--8<--`` includes. A snippet
-    belongs to the page whose Answer fence (id ``...-answer``) includes it; a page that
-    only borrows it in a later section (as pages 3 and 5-7 borrow MNIST-1D) does not own
-    it. A snippet that no Answer includes belongs to the first page including it."""
-    owned: dict[str, tuple[str, str]] = {}
+    belongs to the page whose Answer fence (id ``...-answer``) includes it and that shows
+    its code in full (a fence with ``source="above"``): page 1 uses page 9's grid in its
+    Answer, but page 9 shows it. Failing that, to the first page whose Answer includes it
+    (a page that only borrows it in a later section, as pages 3 and 5-7 borrow MNIST-1D,
+    does not own it); failing that, to the first page including it."""
+    answered: dict[str, list[tuple[str, str]]] = {}
+    shown: dict[str, set[str]] = {}
     found: dict[str, tuple[str, str]] = {}
     for page in sorted(docs.glob("*.md")):
         text = page.read_text()
         title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), page.stem)
-        for fence in re.finditer(r'^```[^\n]*id="([^"]+)"[^\n]*\n(.*?)^```', text, re.M | re.S):
-            if fence[1].endswith("-answer"):
-                for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', fence[2]):
-                    owned.setdefault(snippet, (page.name, title))
+        for fence in re.finditer(r'^```([^\n]*)id="([^"]+)"[^\n]*\n(.*?)^```', text, re.M | re.S):
+            included = re.findall(r'--8<--\s+"([^"]+\.py)"', fence[3])
+            for snippet in included:
+                if fence[2].endswith("-answer"):
+                    answered.setdefault(snippet, []).append((page.name, title))
+                if 'source="above"' in fence[1]:
+                    shown.setdefault(snippet, set()).add(page.name)
         for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', text):
             found.setdefault(snippet, (page.name, title))
+    owned = {
+        snippet: next((p for p in pages if p[0] in shown.get(snippet, ())), pages[0])
+        for snippet, pages in answered.items()
+    }
     return {**found, **owned}
 
 

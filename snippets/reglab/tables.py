@@ -48,44 +48,26 @@ def data_source(spec: data.DataSpec) -> str:
     )
 
 
-def summary(results: Results, baseline: str, arms: Sequence[str] | None = None, timing: bool = True) -> str:
-    """Per arm: test accuracy, test loss, best epoch and (``timing``) seconds per epoch,
-    mean and 95% CI; then the paired difference of each arm against ``baseline``. With
-    ``timing=False`` the seconds are left to :func:`timing`, collapsed below the table."""
+def summary(results: Results, baseline: str, arms: Sequence[str] | None = None) -> str:
+    """Per arm: test accuracy, test loss and best epoch, mean and 95% CI; then the paired
+    difference of each arm against ``baseline``. Seconds per epoch are left out: they move
+    with the machine's load (``python -m reglab bench`` measures speed interleaved)."""
     arms = list(arms or results.arms)
     header = [f"arm ({len(results.seeds)} seeds)", "test accuracy", "test cross-entropy"]
-    header += ["best epoch (val loss)"] + (["s / epoch"] if timing else [])
+    header += ["best epoch (val loss)"]
     rows = []
     for arm in arms:
         row = [arm, mean_ci(results.test("accuracy", arm)).pct()]
-        row += [mean_ci(results.test("data_loss", arm)).fmt(3), mean_ci(results.best_epoch(arm)).fmt(0)]
-        rows.append(row + ([mean_ci(results.seconds_per_epoch(arm)).fmt(4)] if timing else []))
+        rows.append(
+            row + [mean_ci(results.test("data_loss", arm)).fmt(3), mean_ci(results.best_epoch(arm)).fmt(0)]
+        )
     for arm in arms:
         if arm == baseline:
             continue
         acc, loss = results.diff("accuracy", baseline, arm), results.diff("data_loss", baseline, arm)
         row = [f"**{arm} − {baseline}** (paired)", acc.pp(), loss.delta(3)]
-        row += [mean_ci(results.best_epoch(arm) - results.best_epoch(baseline)).delta(0)]
-        seconds = results.seconds_per_epoch(arm) - results.seconds_per_epoch(baseline)
-        rows.append(row + ([mean_ci(seconds).delta(4)] if timing else []))
+        rows.append(row + [mean_ci(results.best_epoch(arm) - results.best_epoch(baseline)).delta(0)])
     return markdown(header, rows)
-
-
-def timing(results: Results, baseline: str, arms: Sequence[str] | None = None) -> str:
-    """Seconds per epoch per arm (mean and 95% CI) and each arm's paired difference against
-    ``baseline``, as a collapsed note: wall-clock times, which vary with the machine."""
-    arms = list(arms or results.arms)
-    rows = [[arm, mean_ci(results.seconds_per_epoch(arm)).fmt(4)] for arm in arms]
-    rows += [
-        [
-            f"**{arm} − {baseline}** (paired)",
-            mean_ci(results.seconds_per_epoch(arm) - results.seconds_per_epoch(baseline)).delta(4),
-        ]
-        for arm in arms
-        if arm != baseline
-    ]
-    table = markdown([f"arm ({len(results.seeds)} seeds)", "s / epoch"], rows)
-    return f'<details class="note" markdown>\n<summary>Seconds per epoch</summary>\n\n{table}\n</details>\n'
 
 
 def transfer(
