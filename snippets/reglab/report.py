@@ -114,20 +114,25 @@ def _calls_run(path: Path) -> bool:
 
 def snippet_pages(docs: Path) -> dict[str, tuple[str, str]]:
     """Snippet file -> (page, page title), from the pages' ``--8<--`` includes. A snippet
-    belongs to the page whose Answer fence (id ``...-answer``) includes it; a page that
-    only borrows it in a later section (as pages 3 and 5-7 borrow MNIST-1D) does not own
-    it. A snippet that no Answer includes belongs to the first page including it."""
-    owned: dict[str, tuple[str, str]] = {}
+    belongs to a page whose Answer fence (id ``...-answer``) includes it; a page that only
+    borrows it in a later section (as pages 3 and 5-7 borrow MNIST-1D) does not own it.
+    When several Answers include it (page 1 answers from page 9's grid), it belongs to the
+    page that includes it most often, the page that shows it; a snippet that no Answer
+    includes belongs to the first page including it."""
+    answers: dict[str, list[tuple[str, str]]] = {}
     found: dict[str, tuple[str, str]] = {}
+    count: dict[tuple[str, str], int] = {}
     for page in sorted(docs.glob("*.md")):
         text = page.read_text()
         title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), page.stem)
         for fence in re.finditer(r'^```[^\n]*id="([^"]+)"[^\n]*\n(.*?)^```', text, re.M | re.S):
             if fence[1].endswith("-answer"):
                 for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', fence[2]):
-                    owned.setdefault(snippet, (page.name, title))
+                    answers.setdefault(snippet, []).append((page.name, title))
         for snippet in re.findall(r'--8<--\s+"([^"]+\.py)"', text):
             found.setdefault(snippet, (page.name, title))
+            count[snippet, page.name] = count.get((snippet, page.name), 0) + 1
+    owned = {s: max(pages, key=lambda p: count[s, p[0]]) for s, pages in answers.items()}
     return {**found, **owned}
 
 
@@ -280,20 +285,6 @@ HEADLINES: dict[str, Headline] = {
         "Width 300 vs width 16, MNIST-1D MLP, 13.5% wrong labels", "width 16", "width 300"
     ),
 }
-
-# The one comparison each question's line on the home page carries (question 2 has no
-# trained comparison: its line comes from the ridge decomposition).
-ANSWERS: dict[int, str] = {
-    1: "q9 200, 30% noise",
-    3: "q3 100 features, 5 informative",
-    4: "q4 100 training images",
-    5: "q5 rate sweep, 30% label noise",
-    6: "q6 30% label noise",
-    7: "q7 batch 32",
-    8: "q8 noisy labels",
-    9: "q9 200, 30% noise",
-}
-
 
 TUNED = "tuned "
 
