@@ -1,9 +1,11 @@
-"""The home page's tables: complete, and each cell what the page claims it is."""
+"""The home page: nine answers drawn from their pages' numbers, the overview figure, and
+tables that are complete, each cell what the page claims it is."""
 
 import re
+from html import unescape
 
 import pytest
-from reglab import Results, RunResult, report
+from reglab import MeanCI, Results, RunResult, prose, report
 
 from conftest import ROOT
 
@@ -78,10 +80,49 @@ def _rows(html: str, header: str) -> list[list[str]]:
     ]
 
 
-def test_the_home_page_answers_all_nine_questions_with_a_number(built_site):
-    rows = _rows((built_site / "index.html").read_text(), "question")
-    assert [r[0][:2] for r in rows] == [f"{n}." for n in range(1, 10)]
-    assert all(re.search(r"\(95% CI [-+]\d", r[1]) for i, r in enumerate(rows) if i != 1)
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+# Every verdict prose.verdict can print: up, down, within the margin, neither.
+VERDICTS = {
+    prose.verdict(MeanCI(m, lo, hi, 5))
+    for m, lo, hi in [(2, 1, 3), (-2, -3, -1), (0, -0.001, 0.001), (0, -1, 1)]
+}
+
+
+def test_the_home_page_answers_each_question_in_one_sentence_from_its_pages_numbers(built_site):
+    """Nine answers, in order, each its question linked to its page and one sentence with
+    a verdict word from prose's vocabulary (question 2 has no trained comparison); every
+    number it places is one that its page's Answer places too."""
+    home = (built_site / "index.html").read_text()
+    block = re.search(r'<div class="home-answers">(.*?)</div>', home, re.S)[1]
+    items = re.findall(r"<li>(.*?)</li>", block, re.S)
+    pages = sorted(p.stem for p in (ROOT / "docs").glob("0*.md"))
+    assert len(items) == len(pages) == 9
+    for number, (item, page) in enumerate(zip(items, pages, strict=True), start=1):
+        link = re.match(r'\s*<strong><a href="([^"]+)">.*?</a></strong>(.*)', item, re.S)
+        assert link and link[1] == f"{page}/", (number, item[:200])
+        sentence = _text(link[2])
+        assert sentence.endswith(".") and not re.search(r"[.!?] [A-Z]", sentence), (number, sentence)
+        values = [_text(v) for v in re.findall(r'<span class="value">(.*?)</span>', item, re.S)]
+        assert values, number
+        assert number == 2 or set(values) & VERDICTS, (number, values)
+        html = (built_site / page / "index.html").read_text()
+        answer = _text(
+            html[html.index('<h2 id="answer">') : html.index("<h2", html.index('<h2 id="answer">') + 1)]
+        )
+        assert [v for v in values if v not in VERDICTS and v not in answer] == [], (number, values)
+
+
+def test_the_overview_figure_groups_each_technique_against_none(built_site):
+    home = (built_site / "index.html").read_text()
+    (label,) = set(re.findall(r'aria-label="(Each technique against none\.[^"]*)"', home))
+    groups = [part.split(", ")[0] for part in label.split(": ", 1)[1].split("; ")]
+    assert {"Dropout", "Early stopping", "BN"} <= set(groups)
+    runs = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+    assert len(runs) == len(set(runs)), runs  # each technique's rows together
+    assert " vs " not in label.split(": ", 1)[1]  # only comparisons against none
 
 
 def test_run_times_are_slowest_first_and_shares_add_up(built_site):

@@ -91,7 +91,7 @@ def test_a_duplicate_or_malformed_id_is_a_problem(site):
     assert any("'Bad_Id' is not lowercase-with-hyphens" in p for p in problems)
 
 
-@pytest.mark.claim("home-every-result-sourced")
+@pytest.mark.claim("method-every-result-sourced")
 def test_every_marked_claim_has_a_test_and_every_test_a_claim():
     marked = claims.claims()
     checked = claims.claim_tests()
@@ -107,7 +107,7 @@ def test_claim_ids_are_unique_and_well_formed():
     assert not [p for p in claims.problems() if "claim id" in p]
 
 
-@pytest.mark.claim("home-every-result-sourced")
+@pytest.mark.claim("method-every-result-sourced")
 def test_no_result_number_is_typed_in_prose_outside_a_marker():
     typed = [f"docs/{t.page}:{t.line} {t.number!r}: {t.context}" for t in claims.typed_numbers()]
     assert not typed, "\n".join(typed)
@@ -139,7 +139,7 @@ TWO_SECTIONS = """# Page
 
 ## First
 
-<span data-claim="home-every-result-sourced">A sentence with *emphasis*.</span> More.
+<span data-claim="method-every-result-sourced">A sentence with *emphasis*.</span> More.
 <span data-claim="pitfalls-table-000">Another.</span>
 
 ## Second
@@ -157,22 +157,22 @@ def test_each_section_with_claims_gets_one_mark_linking_to_its_claims(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     html = (tmp_path / "site" / "page" / "index.html").read_text()
     assert (
-        '<span class="claim" id="claim-home-every-result-sourced" data-claim="home-every-result-sourced">'
+        '<span class="claim" id="claim-method-every-result-sourced" data-claim="method-every-result-sourced">'
         "A sentence with <em>emphasis</em>.</span> More." in html
     )
     assert html.count('class="claim-mark"') == 2
     first = html[html.index('<h2 id="first">') : html.index("</h2>")]
-    assert '<a class="claim-mark" href="../claims/#section-home-every-result-sourced"' in first
+    assert '<a class="claim-mark" href="../claims/#section-method-every-result-sourced"' in first
     assert 'aria-label="2 sentences in this section checked by tests: see which"' in first
     second = html[html.index('<h2 id="second">') :]
     assert '<a class="claim-mark" href="../claims/#section-pitfalls-table-002"' in second
     assert "1 sentence in this section" in second
     listing = (tmp_path / "site" / "claims" / "index.html").read_text()
-    assert 'id="section-home-every-result-sourced"' in listing and ">First<" in listing
+    assert 'id="section-method-every-result-sourced"' in listing and ">First<" in listing
     assert 'id="section-pitfalls-table-002"' in listing and ">Second<" in listing
-    assert 'id="claim-home-every-result-sourced"' in listing
+    assert 'id="claim-method-every-result-sourced"' in listing
     assert "test_claims_registry.py::test_every_marked_claim_has_a_test_and_every_test_a_claim" in listing
-    assert 'href="../page/#claim-home-every-result-sourced"' in listing
+    assert 'href="../page/#claim-method-every-result-sourced"' in listing
     assert "<!-- claims -->" not in listing
 
 

@@ -208,3 +208,19 @@ def test_a_sweep_draws_and_describes_its_marks_and_reference_points():
     )
     label = re.search(r'aria-label="([^"]*)"', svg)[1]
     assert "fits every seed at 16" in label and "the paper: 16 → 0.470, 300 → 0.455" in label
+
+
+def test_headed_differences_are_one_panel_of_blocks_each_under_its_group_in_its_technique_colour():
+    """``differences(groups, headed=True)``: one panel, each group's name once, in bold,
+    above its rows, which take the colour of the technique the group names."""
+    d = mean_ci(np.array([0.01, 0.02, 0.03]))
+    groups = {"Dropout": {"tuned, clean": d, "tuned, noisy": d}, "Early stopping": {"clean": d}}
+    drawn = drawings(figures.differences(groups, "t", headed=True))
+    wide = drawn["wide"]
+    assert wide["svg"].count(">Dropout</text>") == 1 and wide["svg"].count(">Early stopping</text>") == 1
+    y = wide["y"]
+    assert y["Dropout"] < y["tuned, clean"] < y["tuned, noisy"] < y["Early stopping"] < y["clean"]
+    assert figures.CONCEPTS["dropout"].lower() in wide["svg"].lower()
+    assert figures.CONCEPTS["early stopping"].lower() in wide["svg"].lower()
+    assert "Early stopping, clean: +2.0 pp" in re.search(r'aria-label="([^"]*)"', wide["svg"])[1]
+    assert drawn["narrow"]["min_width"] <= PHONE_COLUMN_PX

@@ -454,14 +454,19 @@ def differences(
     kind: str = "Paired differences",
     share: bool = True,
     caption: str | None = None,
+    headed: bool = False,
 ) -> str:
     """Paired differences against a baseline with their 95% CIs, one row each, drawn
     against a zero line; several groups (settings) become panels on one shared axis
-    (``share=False``: each its own, when their scales differ by far). ``kind`` names the
-    differences in the figure's description; ``caption``, as in :func:`to_svg`.
-    Each row is labelled above its interval, so the data keep the panel's full width on
-    a phone, and takes the colour of the technique its label names before any " vs "."""
+    (``share=False``: each its own, when their scales differ by far), or with
+    ``headed=True`` blocks of rows in one panel, each under its group's name (in bold)
+    and in the colour of the technique that name gives. ``kind`` names the differences in the
+    figure's description; ``caption``, as in :func:`to_svg`. Each row is labelled above
+    its interval, so the data keep the panel's full width on a phone, and takes the colour
+    of the technique its label names before any " vs "."""
     groups = rows if isinstance(next(iter(rows.values())), dict) else {"": rows}
+    if headed:
+        return _headed(groups, title, xlabel, kind, caption)
     height = 0.42 * max(len(g) for g in groups.values()) + 1.1
     fig, axes = new(
         ncols=len(groups), width=min(7.0, 4.9 if len(groups) == 1 else 3.5 * len(groups)), height=height
@@ -474,19 +479,8 @@ def differences(
         palette = colours_for([label.split(" vs ")[0] for label in labels])
         ax.axvline(0, color=INK, lw=1)
         for row, (colour, label) in enumerate(zip(palette, labels, strict=True)):
-            d = diffs[label]
-            error = [[(d.mean - d.low) * 100], [(d.high - d.mean) * 100]]
-            ax.errorbar(d.mean * 100, row, xerr=error, fmt="o", color=colour, capsize=3, ms=5)
-            ax.annotate(
-                label,
-                (0, row),
-                xycoords=("axes fraction", "data"),
-                xytext=(2, 5),
-                textcoords="offset points",
-                va="bottom",
-                fontsize=9,
-            )
-            parts.append(f"{group + ', ' if group else ''}{label}: {d.pp()}")
+            _interval(ax, row, diffs[label], label, colour)
+            parts.append(f"{group + ', ' if group else ''}{label}: {diffs[label].pp()}")
         ax.set(yticks=[], xlabel=xlabel, ylim=(-0.8, len(labels) - 0.3))
         if group:
             ax.set_title(group)
@@ -496,4 +490,48 @@ def differences(
         fig.suptitle(title)
     else:
         axes[0].set_title(title)
+    return to_svg(fig, f"{title}. {kind} with 95% CIs: " + "; ".join(parts), caption)
+
+
+def _interval(ax, row: float, d: MeanCI, label: str, colour: str) -> None:
+    """One row of :func:`differences`: the interval at ``row``, its label above it."""
+    error = [[(d.mean - d.low) * 100], [(d.high - d.mean) * 100]]
+    ax.errorbar(d.mean * 100, row, xerr=error, fmt="o", color=colour, capsize=3, ms=5)
+    ax.annotate(
+        label,
+        (0, row),
+        xycoords=("axes fraction", "data"),
+        xytext=(2, 5),
+        textcoords="offset points",
+        va="bottom",
+        fontsize=9,
+    )
+
+
+def _headed(
+    groups: dict[str, dict[str, MeanCI]], title: str, xlabel: str, kind: str, caption: str | None
+) -> str:
+    """:func:`differences` with its groups as headed blocks of rows in one panel."""
+    fig, (ax,) = new(width=7.0, height=0.36 * sum(len(g) + 1 for g in groups.values()) + 1.1)
+    ax.axvline(0, color=INK, lw=1)
+    row, parts = 0, []
+    for colour, (group, diffs) in zip(colours_for(list(groups)), groups.items(), strict=True):
+        ax.annotate(
+            group,
+            (0, row),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+        )
+        for label, d in diffs.items():
+            row += 1
+            _interval(ax, row, d, label, colour)
+            parts.append(f"{group}, {label}: {d.pp()}")
+        row += 1
+    ax.set(yticks=[], xlabel=xlabel, ylim=(-0.6, row - 0.3), title=title)
+    ax.invert_yaxis()
+    ax.spines["left"].set_visible(False)
     return to_svg(fig, f"{title}. {kind} with 95% CIs: " + "; ".join(parts), caption)

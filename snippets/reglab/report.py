@@ -291,20 +291,6 @@ HEADLINES: dict[str, Headline] = {
     ),
 }
 
-# The one comparison each question's line on the home page carries (question 2 has no
-# trained comparison: its line comes from the ridge decomposition).
-ANSWERS: dict[int, str] = {
-    1: "q9 200, 30% noise",
-    3: "q3 100 features, 5 informative",
-    4: "q4 100 training images",
-    5: "q5 rate sweep, 30% label noise",
-    6: "q6 30% label noise",
-    7: "q7 batch 32",
-    8: "q8 noisy labels",
-    9: "q9 200, 30% noise",
-}
-
-
 TUNED = "tuned "
 
 
