@@ -413,6 +413,9 @@ READING = """() => {
     answer: answer ? top(answer) : null,
     first_code: code.length ? top(code[0]) : null,
     first_figure: figure.length ? top(figure[0]) : null,
+    // the home page's numbered answers wholly inside the first screen
+    first_screen_answers: [...document.querySelectorAll('.md-content .home-answers > ol > li')]
+      .filter(li => top(li) + li.getBoundingClientRect().height <= window.innerHeight).length,
   };
 }"""
 
@@ -490,6 +493,14 @@ def reading(built_site, server):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "reading.json").write_text(json.dumps(report, indent=1, sort_keys=True))
     return report
+
+
+def test_on_a_phone_the_home_pages_first_screen_shows_at_least_two_answers(reading):
+    assert reading["home"]["390"]["first_screen_answers"] >= 2
+
+
+def test_on_a_phone_the_method_page_is_under_12000_px(reading):
+    assert reading["method/"]["390"]["length"] < 12000
 
 
 def test_on_a_phone_the_page_never_scrolls_sideways(reading):
