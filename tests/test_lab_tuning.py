@@ -112,3 +112,9 @@ def test_choices_at_the_edge_of_the_grid_are_counted():
     res = _results({a: [_run(_flat(v), _flat(v))] * 2 for a, v in (("a", 0.7), ("b", 0.8), ("c", 0.9))})
     assert tuning.tune(res, ["a", "b", "c"]).at_edge == 2
     assert tuning.tune(res, ["a", "b"]).at_edge == 0
+
+
+def test_converged_keeps_the_arms_check_converged_accepts():
+    rising = [0.5 + 0.01 * i for i in range(20)]
+    res = _results({"flat": [_run(_flat(0.8, 20), _flat(0.8, 20))] * 2, "slow": [_run(rising, rising)] * 2})
+    assert tuning.converged(res, ["flat", "slow"]) == ["flat"]

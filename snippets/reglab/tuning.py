@@ -151,16 +151,22 @@ class NotConverged(config.ConfigError):
     """An arm was still improving when its budget ran out."""
 
 
+def _still_rising(results: Results, arm: str) -> float | None:
+    """The late gain of ``arm`` if it trained its full budget on every seed and gained
+    :data:`TOLERANCE` or more in its last :data:`LAST`; else None (an arm stopped early
+    on some seed has flattened by definition)."""
+    if len({r.epochs_run for r in results.runs[arm]}) > 1:
+        return None
+    gain = late_gain(results, arm)
+    return gain if gain >= TOLERANCE else None
+
+
 def check_converged(results: Results, arms: Sequence[str] | None = None) -> None:
     """Raise :class:`NotConverged`, naming the arm, if a run trained to its full budget
     still gained :data:`TOLERANCE` or more mean validation accuracy in its last :data:`LAST`."""
     for arm in arms or results.arms:
-        runs = results.runs[arm]
-        if len({r.epochs_run for r in runs}) > 1:
-            continue  # stopped early on some seed: its curve flattened by definition
-        gain = late_gain(results, arm)
-        if gain >= TOLERANCE:
-            epochs = runs[0].epochs_run
+        if (gain := _still_rising(results, arm)) is not None:
+            epochs = results.runs[arm][0].epochs_run
             raise NotConverged(
                 f"{results.name} · {arm}: mean validation accuracy still rose "
                 f"{gain * 100:.1f} pp over the last {LAST:.0%} of {epochs} epochs; train longer"
@@ -196,14 +202,7 @@ def techniques(
 def converged(results: Results, arms: Sequence[str]) -> list[str]:
     """The arms of ``arms`` that pass :func:`check_converged`: the ones a fair choice may
     include when the budget could not be made long enough for all of them."""
-    passed = []
-    for arm in arms:
-        try:
-            check_converged(results, [arm])
-        except NotConverged:
-            continue
-        passed.append(arm)
-    return passed
+    return [arm for arm in arms if _still_rising(results, arm) is None]
 
 
 def common_target(results: Results, arms: Sequence[str], below: float = 0.01) -> float:
